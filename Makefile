@@ -1,0 +1,181 @@
+# sockshim: build, test, install, demo, bench.
+#   make          libraries (target/release/libsockshim.{so,a}) and include/sockshim.h
+#   make demo     build everything, run a sample server and client on sockshim
+#   make check    everything CI runs: header, layout, cargo test/clippy, the C
+#                 suite and the samples in three modes (linked .so, linked .a,
+#                 glibc build + LD_PRELOAD), install + pkg-config
+#   make bench    glibc and sockshim side by side (a report, not a test)
+#   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := all
+
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+REL := target/release
+SO := $(REL)/libsockshim.so
+A := $(REL)/libsockshim.a
+HEADER := include/sockshim.h
+# What a program linking libsockshim.a also needs (see `make static-libs`).
+LIBS_PRIVATE := -lpthread -ldl
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+TEST_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -Ic-tests
+SAMPLE_CFLAGS := $(CFLAGS) -Wall -Wextra
+
+# The three ways a program uses sockshim: link flags and how to run it.
+MODES := so a preload
+LINK_so := -L$(REL) -lsockshim -Wl,-rpath,$(CURDIR)/$(REL) -ldl -lpthread
+LINK_a := $(CURDIR)/$(A) $(LIBS_PRIVATE)
+LINK_preload := -ldl -lpthread
+RUN_so := env
+RUN_a := env
+RUN_preload := env LD_PRELOAD=$(CURDIR)/$(SO)
+
+CTESTS := $(filter-out c-tests/header_only.c,$(wildcard c-tests/*.c))
+SAMPLE_SRCS := $(filter-out c-tests/samples/apue.c,$(wildcard c-tests/samples/*.c))
+
+.PHONY: all lib deps check check-header check-rust check-c check-samples check-install \
+        demo bench install uninstall clean static-libs
+
+all: lib
+
+# --- what a fresh machine lacks ---------------------------------------------
+# Installs only what is missing (Debian packages, Rust components).
+deps:
+	@missing=""; \
+	command -v cc >/dev/null || missing="$$missing gcc"; \
+	command -v g++ >/dev/null || missing="$$missing g++"; \
+	command -v prove >/dev/null || missing="$$missing perl"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v nm >/dev/null || missing="$$missing binutils"; \
+	command -v uptime >/dev/null || missing="$$missing procps"; \
+	command -v timeout >/dev/null || missing="$$missing coreutils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+
+# --- the library and its header ------------------------------------------------
+lib:
+	cargo build --release
+	ln -sf libsockshim.so $(REL)/libsockshim.so.0
+	@mkdir -p include
+	@cmp -s $(REL)/include/sockshim.h $(HEADER) || { cp $(REL)/include/sockshim.h $(HEADER); echo "updated $(HEADER)"; }
+
+# Prints what rustc says a static link of libsockshim.a needs.
+static-libs:
+	cargo rustc --release --lib --crate-type staticlib -- --print native-static-libs 2>&1 | grep native-static-libs
+
+# --- make check ------------------------------------------------------------------
+check: deps check-header lib check-rust check-c check-samples check-install
+	@echo "make check: all passed"
+
+# The committed header must equal a fresh generation, and compile alone as
+# C11 and C++17 with every warning an error.
+check-header:
+	cargo build --release
+	@cmp $(REL)/include/sockshim.h $(HEADER) || { \
+	  echo "include/sockshim.h differs from what cbindgen generates: run make and commit it"; \
+	  diff -u $(HEADER) $(REL)/include/sockshim.h | head -40; exit 1; }
+	@mkdir -p build
+	$(CC) -x c -std=c11 -Wall -Wextra -Werror -pedantic -Iinclude c-tests/header_only.c $(LINK_so) -o build/header_c11
+	g++ -x c++ -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude c-tests/header_only.c $(LINK_so) -o build/header_cxx17
+	./build/header_c11 && ./build/header_cxx17
+	@echo "header: matches cbindgen, compiles as C11 and C++17 (layout proof: compiled into the library build)"
+
+check-rust:
+	cargo test --release
+	cargo clippy --release --all-targets -- -D warnings
+	cargo fmt --all -- --check
+
+# Builds every C test three ways and runs them under prove.
+check-c: lib
+	@for m in $(MODES); do \
+	  mkdir -p build/$$m/t; \
+	  for src in $(CTESTS); do \
+	    n=$$(basename $$src .c); extra=""; \
+	    case $$n in fortify) extra="-D_FORTIFY_SOURCE=2";; esac; \
+	    link=LINK_$$m; \
+	    case $$m in \
+	      so) $(CC) $(TEST_CFLAGS) $$extra $$src $(LINK_so) -o build/$$m/t/$$n.t;; \
+	      a) $(CC) $(TEST_CFLAGS) $$extra $$src $(LINK_a) -o build/$$m/t/$$n.t;; \
+	      preload) $(CC) $(TEST_CFLAGS) $$extra $$src $(LINK_preload) -o build/$$m/t/$$n.t;; \
+	    esac; \
+	  done; \
+	done
+	bash c-tests/bindings.sh build
+	prove --exec '$(RUN_so)' build/so/t/*.t
+	prove --exec '$(RUN_a)' build/a/t/*.t
+	prove --exec '$(RUN_preload)' build/preload/t/*.t
+
+# The APUE-style samples: every client/server pair on loopback, three ways.
+check-samples: lib
+	@for m in $(MODES); do \
+	  mkdir -p build/$$m/samples; \
+	  for src in $(SAMPLE_SRCS); do \
+	    n=$$(basename $$src .c); \
+	    case $$m in \
+	      so) $(CC) $(SAMPLE_CFLAGS) $$src c-tests/samples/apue.c $(LINK_so) -o build/$$m/samples/$$n;; \
+	      a) $(CC) $(SAMPLE_CFLAGS) $$src c-tests/samples/apue.c $(LINK_a) -o build/$$m/samples/$$n;; \
+	      preload) $(CC) $(SAMPLE_CFLAGS) $$src c-tests/samples/apue.c -o build/$$m/samples/$$n;; \
+	    esac; \
+	  done; \
+	  printf '#!/bin/sh\nSAMPLE_MODE=%s SAMPLE_PRELOAD=%s exec bash %s %s\n' \
+	    $$m $(CURDIR)/$(SO) $(CURDIR)/c-tests/samples/run.sh $(CURDIR)/build/$$m/samples > build/$$m/samples.t; \
+	  chmod +x build/$$m/samples.t; \
+	done
+	prove --exec '' build/so/samples.t build/a/samples.t build/preload/samples.t
+
+# make install into a scratch DESTDIR, then build a program with pkg-config,
+# shared and static, and run both; then make uninstall leaves nothing.
+check-install: lib
+	rm -rf build/destdir
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/build/destdir PREFIX=/usr
+	export PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/build/destdir PKG_CONFIG_PATH=$(CURDIR)/build/destdir/usr/lib/pkgconfig; \
+	  $(CC) -std=c11 c-tests/header_only.c $$(pkg-config --cflags --libs sockshim) \
+	    -Wl,-rpath,$(CURDIR)/build/destdir/usr/lib -o build/pc_shared; \
+	  $(CC) -std=c11 c-tests/header_only.c $$(pkg-config --cflags sockshim) -static \
+	    $$(pkg-config --static --libs sockshim) -o build/pc_static; \
+	  ./build/pc_shared && ./build/pc_static; \
+	  readelf -d build/pc_shared | grep -q 'NEEDED.*libsockshim.so.0'; \
+	  ! readelf -d build/pc_static 2>/dev/null | grep -q NEEDED
+	$(MAKE) --no-print-directory uninstall DESTDIR=$(CURDIR)/build/destdir PREFIX=/usr
+	test -z "$$(find build/destdir -type f -o -type l)"
+	@echo "install: pkg-config shared and static builds run; uninstall removed everything"
+
+# --- install -------------------------------------------------------------------
+install: lib
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 $(SO) $(DESTDIR)$(LIBDIR)/libsockshim.so.$(VERSION)
+	ln -sf libsockshim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsockshim.so.0
+	ln -sf libsockshim.so.0 $(DESTDIR)$(LIBDIR)/libsockshim.so
+	install -m 644 $(A) $(DESTDIR)$(LIBDIR)/libsockshim.a
+	install -m 644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/sockshim.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|' \
+	    sockshim.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/sockshim.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libsockshim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsockshim.so.0 \
+	      $(DESTDIR)$(LIBDIR)/libsockshim.so $(DESTDIR)$(LIBDIR)/libsockshim.a \
+	      $(DESTDIR)$(INCLUDEDIR)/sockshim.h $(DESTDIR)$(LIBDIR)/pkgconfig/sockshim.pc
+
+# --- demo and bench ----------------------------------------------------------------
+demo: deps lib
+	bash c-tests/samples/demo.sh
+
+bench: deps lib
+	bash bench/run.sh
+
+clean:
+	cargo clean
+	rm -rf build

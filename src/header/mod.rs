@@ -1,0 +1,19 @@
+//! The exported C skin: one module per C header, each holding that header's
+//! types, constants and functions with glibc's layout and signatures.
+
+pub mod arpa_inet;
+pub mod netinet_in;
+pub mod netinet_tcp;
+pub mod poll;
+pub mod sockshim;
+pub mod sys_epoll;
+pub mod sys_select;
+pub mod sys_socket;
+pub mod sys_uio;
+pub mod sys_un;
+pub mod unistd;
+
+mod errno;
+
+/// `ssize_t` (declared by <sys/types.h>, which the header includes).
+pub type ssize_t = isize;

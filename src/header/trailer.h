@@ -1,0 +1,38 @@
+/* The C API's macros, which cbindgen cannot generate from Rust: appended to
+ * include/sockshim.h by build.rs. Same meaning as glibc's. */
+#ifndef SOCKSHIM_MACROS_H
+#define SOCKSHIM_MACROS_H
+
+/* <netinet/in.h> */
+#define s6_addr __in6_u.__u6_addr8
+#define s6_addr16 __in6_u.__u6_addr16
+#define s6_addr32 __in6_u.__u6_addr32
+#define IN6ADDR_ANY_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } } }
+#define IN6ADDR_LOOPBACK_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
+
+/* <sys/un.h> */
+#define SUN_LEN(ptr) (offsetof(struct sockaddr_un, sun_path) + strlen((ptr)->sun_path))
+
+/* <sys/socket.h>: control messages. */
+#define CMSG_ALIGN(len) (((len) + sizeof(size_t) - 1) & (size_t) ~(sizeof(size_t) - 1))
+#define CMSG_DATA(cmsg) ((unsigned char *)((struct cmsghdr *)(cmsg) + 1))
+#define CMSG_SPACE(len) (CMSG_ALIGN(len) + CMSG_ALIGN(sizeof(struct cmsghdr)))
+#define CMSG_LEN(len) (CMSG_ALIGN(sizeof(struct cmsghdr)) + (len))
+#define CMSG_FIRSTHDR(mhdr)                                                                \
+    ((size_t)(mhdr)->msg_controllen >= sizeof(struct cmsghdr) ? (struct cmsghdr *)(mhdr)->msg_control \
+                                                               : (struct cmsghdr *)0)
+#define CMSG_NXTHDR(mhdr, cmsg) sockshim_cmsg_nxthdr((mhdr), (cmsg))
+
+static inline struct cmsghdr *sockshim_cmsg_nxthdr(struct msghdr *mhdr, struct cmsghdr *cmsg)
+{
+    unsigned char *end = (unsigned char *)mhdr->msg_control + mhdr->msg_controllen;
+    if ((size_t)cmsg->cmsg_len < sizeof(struct cmsghdr))
+        return (struct cmsghdr *)0;
+    cmsg = (struct cmsghdr *)((unsigned char *)cmsg + CMSG_ALIGN(cmsg->cmsg_len));
+    if ((unsigned char *)(cmsg + 1) > end ||
+        (unsigned char *)cmsg + CMSG_ALIGN(cmsg->cmsg_len) > end)
+        return (struct cmsghdr *)0;
+    return cmsg;
+}
+
+#endif /* SOCKSHIM_MACROS_H */

@@ -1,0 +1,33 @@
+//! sockshim: the BSD socket API implemented in Rust, shipped as a C library
+//! with glibc's exact ABI on Linux x86_64.
+//!
+//! - [`sys`] is the one boundary to the kernel (raw syscalls, typed results).
+//! - [`header`] is the exported C skin, one module per C header.
+//! - [`inet`] is the safe core for address text.
+//!
+//! The library never calls glibc's socket or I/O functions: once linked or
+//! preloaded those names are our own exports. It is `no_std` so that nothing
+//! hidden in std can reach them either.
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![allow(non_camel_case_types, non_upper_case_globals)]
+// The C contract of each exported function is its glibc man page.
+#![allow(clippy::missing_safety_doc)]
+
+pub mod header;
+pub mod inet;
+pub mod sys;
+
+mod layout_check;
+
+/// Panics never cross the C boundary: the profiles set `panic = "abort"`,
+/// and a panic (a bug of ours) stops the process at once.
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    extern "C" {
+        fn abort() -> !;
+    }
+    // SAFETY: glibc's abort takes no arguments and never returns.
+    unsafe { abort() }
+}
