@@ -42,7 +42,7 @@ CTESTS := $(filter-out c-tests/header_only.c,$(wildcard c-tests/*.c))
 SAMPLE_SRCS := $(filter-out c-tests/samples/apue.c,$(wildcard c-tests/samples/*.c))
 
 .PHONY: all lib deps check check-header check-rust check-c check-samples check-install \
-        demo bench install uninstall clean static-libs
+        samples demo bench install uninstall clean static-libs
 
 all: lib
 
@@ -117,8 +117,8 @@ check-c: lib
 	prove --exec '$(RUN_a)' build/a/t/*.t
 	prove --exec '$(RUN_preload)' build/preload/t/*.t
 
-# The APUE-style samples: every client/server pair on loopback, three ways.
-check-samples: lib
+# The APUE-style samples, built three ways (build/<mode>/samples/).
+samples: lib
 	@for m in $(MODES); do \
 	  mkdir -p build/$$m/samples; \
 	  for src in $(SAMPLE_SRCS); do \
@@ -133,6 +133,9 @@ check-samples: lib
 	    $$m $(CURDIR)/$(SO) $(CURDIR)/c-tests/samples/run.sh $(CURDIR)/build/$$m/samples > build/$$m/samples.t; \
 	  chmod +x build/$$m/samples.t; \
 	done
+
+# Every client/server pair on loopback, in the three modes, bytes checked.
+check-samples: samples
 	prove --exec '' build/so/samples.t build/a/samples.t build/preload/samples.t
 
 # make install into a scratch DESTDIR, then build a program with pkg-config,
@@ -170,8 +173,8 @@ uninstall:
 	      $(DESTDIR)$(INCLUDEDIR)/sockshim.h $(DESTDIR)$(LIBDIR)/pkgconfig/sockshim.pc
 
 # --- demo and bench ----------------------------------------------------------------
-demo: deps lib
-	bash c-tests/samples/demo.sh
+demo: deps samples
+	bash c-tests/demo.sh build/so/samples
 
 bench: deps lib
 	bash bench/run.sh

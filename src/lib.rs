@@ -8,7 +8,9 @@
 //! The library never calls glibc's socket or I/O functions: once linked or
 //! preloaded those names are our own exports. It is `no_std` so that nothing
 //! hidden in std can reach them either.
-#![cfg_attr(not(test), no_std)]
+// The shipped library (panic = "abort") is no_std; `cargo test` builds the
+// crate with panic = "unwind" and std, for the test harness.
+#![cfg_attr(all(not(test), panic = "abort"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types, non_upper_case_globals)]
 // The C contract of each exported function is its glibc man page.
@@ -22,7 +24,7 @@ mod layout_check;
 
 /// Panics never cross the C boundary: the profiles set `panic = "abort"`,
 /// and a panic (a bug of ours) stops the process at once.
-#[cfg(not(test))]
+#[cfg(all(not(test), panic = "abort"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     extern "C" {

@@ -13,8 +13,8 @@ HIDDEN char *sockshim_tls_ntoa_buf(void) { return ntoa_buf; }
  * tables. sockshim is built with panic=abort, so no Rust frame has cleanups
  * to run; the only unwinding that can pass through our frames is glibc's
  * forced unwind of a cancelled thread, and for that the answer is "continue"
- * (_URC_CONTINUE_UNWIND). */
-HIDDEN int rust_eh_personality(int version, int actions, unsigned long exception_class, void *exception,
+ * (_URC_CONTINUE_UNWIND). Weak: a build with std (cargo test) has the real one. */
+__attribute__((weak)) HIDDEN int rust_eh_personality(int version, int actions, unsigned long exception_class, void *exception,
                                void *context)
 {
     (void)version;
