@@ -149,8 +149,8 @@ check-install: lib
 	  $(CC) -std=c11 c-tests/header_only.c $$(pkg-config --cflags sockshim) -static \
 	    $$(pkg-config --static --libs sockshim) -o build/pc_static; \
 	  ./build/pc_shared && ./build/pc_static; \
-	  readelf -d build/pc_shared | grep -q 'NEEDED.*libsockshim.so.0'; \
-	  ! readelf -d build/pc_static 2>/dev/null | grep -q NEEDED
+	  readelf -d build/pc_shared | grep 'NEEDED.*libsockshim.so.0' >/dev/null; \
+	  ! readelf -d build/pc_static 2>/dev/null | grep NEEDED >/dev/null
 	$(MAKE) --no-print-directory uninstall DESTDIR=$(CURDIR)/build/destdir PREFIX=/usr
 	test -z "$$(find build/destdir -type f -o -type l)"
 	@echo "install: pkg-config shared and static builds run; uninstall removed everything"
