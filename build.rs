@@ -19,14 +19,22 @@ use std::process::Command;
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
-    for f in ["src/support.c", "probe/layout.c", "cbindgen.toml", "src/header/trailer.h"] {
+    for f in [
+        "src/support.c",
+        "probe/layout.c",
+        "cbindgen.toml",
+        "src/header/trailer.h",
+    ] {
         println!("cargo:rerun-if-changed={f}");
     }
     println!("cargo:rerun-if-changed=src");
     // The shared object's SONAME, so programs record libsockshim.so.0.
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsockshim.so.0");
 
-    cc::Build::new().file("src/support.c").flag("-fvisibility=hidden").compile("sockshim_support");
+    cc::Build::new()
+        .file("src/support.c")
+        .flag("-fvisibility=hidden")
+        .compile("sockshim_support");
 
     let header = generate_header(&root);
     // OUT_DIR is target/<profile>/build/sockshim-<hash>/out.
@@ -76,7 +84,10 @@ fn parse_header(header: &str) -> HeaderItems {
             if parts.next().is_some() && name != "SOCKSHIM_H" {
                 constants.push(name.to_string());
             }
-        } else if let Some(rest) = t.strip_prefix("typedef struct ").or_else(|| t.strip_prefix("typedef union ")) {
+        } else if let Some(rest) = t
+            .strip_prefix("typedef struct ")
+            .or_else(|| t.strip_prefix("typedef union "))
+        {
             let name = rest.trim_end_matches('{').trim().rsplit(' ').next().unwrap();
             current = Some((name.to_string(), Vec::new()));
         } else if t.starts_with('}') {
@@ -108,7 +119,9 @@ fn check_probe_lists_everything(root: &Path, items: &HeaderItems) {
         }
         for f in fields {
             let listed = probe.contains(&format!("FIELD({ty}, {f})"))
-                || probe.lines().any(|l| l.contains(&format!("FIELD2({ty}, ")) && l.contains(&format!(", {f}, ")));
+                || probe
+                    .lines()
+                    .any(|l| l.contains(&format!("FIELD2({ty}, ")) && l.contains(&format!(", {f}, ")));
             if !listed {
                 missing.push(format!("field {ty}.{f}"));
             }

@@ -47,11 +47,16 @@ pub struct sockaddr_in6 {
 }
 
 #[no_mangle]
-pub static in6addr_any: in6_addr = in6_addr { __in6_u: in6_addr_union { __u6_addr8: [0; 16] } };
+pub static in6addr_any: in6_addr = in6_addr {
+    __in6_u: in6_addr_union { __u6_addr8: [0; 16] },
+};
 
 #[no_mangle]
-pub static in6addr_loopback: in6_addr =
-    in6_addr { __in6_u: in6_addr_union { __u6_addr8: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] } };
+pub static in6addr_loopback: in6_addr = in6_addr {
+    __in6_u: in6_addr_union {
+        __u6_addr8: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    },
+};
 
 pub const IPPROTO_IP: c_int = 0;
 pub const IPPROTO_ICMP: c_int = 1;

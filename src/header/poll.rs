@@ -44,7 +44,11 @@ pub unsafe extern "C" fn ppoll(
 ) -> c_int {
     // SAFETY: glibc reads `*timeout` the same way (a bad pointer faults in
     // both); the copy lives on our stack for the duration of the call.
-    let copy = if timeout.is_null() { None } else { Some(unsafe { timeout.read() }) };
+    let copy = if timeout.is_null() {
+        None
+    } else {
+        Some(unsafe { timeout.read() })
+    };
     let ts = copy.as_ref().map_or(core::ptr::null(), |t| t as *const libc::timespec);
     // SAFETY: the caller's array and mask, our timeout copy.
     ret(unsafe { sys::poll::ppoll(fds.cast(), nfds, ts.cast(), sigmask.cast()) })

@@ -29,7 +29,14 @@ pub unsafe extern "C" fn select(
     if timeout.is_null() {
         // SAFETY: the caller's fd_sets, checked by the kernel.
         return ret(unsafe {
-            sys::poll::pselect6(nfds, readfds.cast(), writefds.cast(), exceptfds.cast(), core::ptr::null_mut(), core::ptr::null())
+            sys::poll::pselect6(
+                nfds,
+                readfds.cast(),
+                writefds.cast(),
+                exceptfds.cast(),
+                core::ptr::null_mut(),
+                core::ptr::null(),
+            )
         });
     }
     // SAFETY: glibc reads the caller's timeval the same way.
@@ -40,10 +47,22 @@ pub unsafe extern "C" fn select(
     };
     // SAFETY: the caller's fd_sets; `ts` is ours, on this stack.
     let r = unsafe {
-        sys::poll::pselect6(nfds, readfds.cast(), writefds.cast(), exceptfds.cast(), (&raw mut ts).cast(), core::ptr::null())
+        sys::poll::pselect6(
+            nfds,
+            readfds.cast(),
+            writefds.cast(),
+            exceptfds.cast(),
+            (&raw mut ts).cast(),
+            core::ptr::null(),
+        )
     };
     // SAFETY: the same caller timeval we read above.
-    unsafe { timeout.write(libc::timeval { tv_sec: ts.tv_sec, tv_usec: ts.tv_nsec / 1000 }) };
+    unsafe {
+        timeout.write(libc::timeval {
+            tv_sec: ts.tv_sec,
+            tv_usec: ts.tv_nsec / 1000,
+        })
+    };
     ret(r)
 }
 
@@ -54,9 +73,15 @@ fn select_timeout(sec: i64, usec: i32) -> Option<libc::timespec> {
     }
     let carry = usec / 1_000_000;
     Some(if i64::from(carry) > i64::MAX - sec {
-        libc::timespec { tv_sec: i64::MAX, tv_nsec: 999_999_999 }
+        libc::timespec {
+            tv_sec: i64::MAX,
+            tv_nsec: 999_999_999,
+        }
     } else {
-        libc::timespec { tv_sec: sec + i64::from(carry), tv_nsec: i64::from(usec % 1_000_000) * 1000 }
+        libc::timespec {
+            tv_sec: sec + i64::from(carry),
+            tv_nsec: i64::from(usec % 1_000_000) * 1000,
+        }
     })
 }
 
@@ -72,11 +97,26 @@ pub unsafe extern "C" fn pselect(
     sigmask: *const libc::sigset_t,
 ) -> c_int {
     // SAFETY: glibc reads `*timeout` the same way.
-    let mut copy = if timeout.is_null() { None } else { Some(unsafe { timeout.read() }) };
-    let ts = copy.as_mut().map_or(core::ptr::null_mut(), |t| t as *mut libc::timespec);
+    let mut copy = if timeout.is_null() {
+        None
+    } else {
+        Some(unsafe { timeout.read() })
+    };
+    let ts = copy
+        .as_mut()
+        .map_or(core::ptr::null_mut(), |t| t as *mut libc::timespec);
     let data: [usize; 2] = [sigmask as usize, KERNEL_SIGSET_SIZE];
     // SAFETY: the caller's fd_sets and mask; the timeout copy and `data` are ours.
-    ret(unsafe { sys::poll::pselect6(nfds, readfds.cast(), writefds.cast(), exceptfds.cast(), ts.cast(), data.as_ptr().cast()) })
+    ret(unsafe {
+        sys::poll::pselect6(
+            nfds,
+            readfds.cast(),
+            writefds.cast(),
+            exceptfds.cast(),
+            ts.cast(),
+            data.as_ptr().cast(),
+        )
+    })
 }
 
 /// The index check `FD_SET` and friends call under `_FORTIFY_SOURCE`.

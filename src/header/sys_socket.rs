@@ -3,8 +3,8 @@
 use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
 
 use super::errno::{__chk_fail, ret, ret_size};
-use super::sys_uio::iovec;
 use super::ssize_t;
+use super::sys_uio::iovec;
 use crate::sys;
 
 pub type socklen_t = u32;
@@ -360,13 +360,7 @@ pub unsafe extern "C" fn getsockopt(
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn setsockopt(
-    fd: c_int,
-    level: c_int,
-    name: c_int,
-    val: *const c_void,
-    len: socklen_t,
-) -> c_int {
+pub unsafe extern "C" fn setsockopt(fd: c_int, level: c_int, name: c_int, val: *const c_void, len: socklen_t) -> c_int {
     // SAFETY: as for `getsockopt`.
     ret(unsafe { sys::socket::setsockopt(fd, level, name, val.cast(), len) })
 }

@@ -10,13 +10,23 @@ pub(crate) const KERNEL_SIGSET_SIZE: usize = 8;
 
 pub unsafe fn poll(fds: *mut u8, nfds: u64, timeout: i32) -> Result<i32> {
     // SAFETY: the caller's pollfd array goes to the kernel.
-    check_int(cancellable(|| unsafe { syscall3(SYS_poll, fds as usize, nfds as usize, timeout as usize) }))
+    check_int(cancellable(|| unsafe {
+        syscall3(SYS_poll, fds as usize, nfds as usize, timeout as usize)
+    }))
 }
 
 pub unsafe fn ppoll(fds: *mut u8, nfds: u64, ts: *const u8, sigmask: *const u8) -> Result<i32> {
     // SAFETY: as for `poll`; `ts` and `sigmask` may be NULL.
     check_int(cancellable(|| unsafe {
-        syscall6(SYS_ppoll, fds as usize, nfds as usize, ts as usize, sigmask as usize, KERNEL_SIGSET_SIZE, 0)
+        syscall6(
+            SYS_ppoll,
+            fds as usize,
+            nfds as usize,
+            ts as usize,
+            sigmask as usize,
+            KERNEL_SIGSET_SIZE,
+            0,
+        )
     }))
 }
 
@@ -24,7 +34,15 @@ pub unsafe fn ppoll(fds: *mut u8, nfds: u64, ts: *const u8, sigmask: *const u8) 
 pub unsafe fn pselect6(nfds: i32, r: *mut u8, w: *mut u8, e: *mut u8, ts: *mut u8, data: *const u8) -> Result<i32> {
     // SAFETY: the fd_sets and timespec are the caller's (or ours, on our stack).
     check_int(cancellable(|| unsafe {
-        syscall6(SYS_pselect6, nfds as usize, r as usize, w as usize, e as usize, ts as usize, data as usize)
+        syscall6(
+            SYS_pselect6,
+            nfds as usize,
+            r as usize,
+            w as usize,
+            e as usize,
+            ts as usize,
+            data as usize,
+        )
     }))
 }
 
@@ -40,13 +58,31 @@ pub fn epoll_create1(flags: i32) -> Result<i32> {
 
 pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, ev: *mut u8) -> Result<i32> {
     // SAFETY: `ev` is the caller's epoll_event (or NULL for EPOLL_CTL_DEL).
-    check_int(unsafe { syscall6(SYS_epoll_ctl, epfd as usize, op as usize, fd as usize, ev as usize, 0, 0) })
+    check_int(unsafe {
+        syscall6(
+            SYS_epoll_ctl,
+            epfd as usize,
+            op as usize,
+            fd as usize,
+            ev as usize,
+            0,
+            0,
+        )
+    })
 }
 
 pub unsafe fn epoll_wait(epfd: i32, evs: *mut u8, max: i32, timeout: i32) -> Result<i32> {
     // SAFETY: the caller's event array of `max` entries.
     check_int(cancellable(|| unsafe {
-        syscall6(SYS_epoll_wait, epfd as usize, evs as usize, max as usize, timeout as usize, 0, 0)
+        syscall6(
+            SYS_epoll_wait,
+            epfd as usize,
+            evs as usize,
+            max as usize,
+            timeout as usize,
+            0,
+            0,
+        )
     }))
 }
 

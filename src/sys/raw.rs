@@ -7,10 +7,9 @@ use core::arch::asm;
 
 pub use libc::{
     SYS_accept, SYS_accept4, SYS_bind, SYS_close, SYS_connect, SYS_epoll_create, SYS_epoll_create1, SYS_epoll_ctl,
-    SYS_epoll_pwait, SYS_epoll_wait, SYS_getpeername, SYS_getsockname, SYS_getsockopt,
-    SYS_listen, SYS_poll, SYS_ppoll, SYS_pselect6, SYS_read, SYS_readv, SYS_recvfrom,
-    SYS_recvmmsg, SYS_recvmsg, SYS_sendmmsg, SYS_sendmsg, SYS_sendto, SYS_setsockopt,
-    SYS_shutdown, SYS_socket, SYS_socketpair, SYS_write, SYS_writev,
+    SYS_epoll_pwait, SYS_epoll_wait, SYS_getpeername, SYS_getsockname, SYS_getsockopt, SYS_listen, SYS_poll, SYS_ppoll,
+    SYS_pselect6, SYS_read, SYS_readv, SYS_recvfrom, SYS_recvmmsg, SYS_recvmsg, SYS_sendmmsg, SYS_sendmsg, SYS_sendto,
+    SYS_setsockopt, SYS_shutdown, SYS_socket, SYS_socketpair, SYS_write, SYS_writev,
 };
 
 /// Performs syscall `n` with up to six arguments.

@@ -15,7 +15,17 @@ pub unsafe fn socket(domain: i32, ty: i32, protocol: i32) -> Result<i32> {
 
 pub unsafe fn socketpair(domain: i32, ty: i32, protocol: i32, sv: *mut i32) -> Result<i32> {
     // SAFETY: see module note; `sv` is the caller's int[2].
-    check_int(unsafe { syscall6(SYS_socketpair, domain as usize, ty as usize, protocol as usize, sv as usize, 0, 0) })
+    check_int(unsafe {
+        syscall6(
+            SYS_socketpair,
+            domain as usize,
+            ty as usize,
+            protocol as usize,
+            sv as usize,
+            0,
+            0,
+        )
+    })
 }
 
 /// bind, connect: an address in, no cancellation for bind.
@@ -26,7 +36,9 @@ pub unsafe fn bind(fd: i32, addr: *const u8, len: u32) -> Result<i32> {
 
 pub unsafe fn connect(fd: i32, addr: *const u8, len: u32) -> Result<i32> {
     // SAFETY: see module note.
-    check_int(cancellable(|| unsafe { syscall3(SYS_connect, fd as usize, addr as usize, len as usize) }))
+    check_int(cancellable(|| unsafe {
+        syscall3(SYS_connect, fd as usize, addr as usize, len as usize)
+    }))
 }
 
 pub unsafe fn listen(fd: i32, backlog: i32) -> Result<i32> {
@@ -36,13 +48,23 @@ pub unsafe fn listen(fd: i32, backlog: i32) -> Result<i32> {
 
 pub unsafe fn accept(fd: i32, addr: *mut u8, len: *mut u32) -> Result<i32> {
     // SAFETY: see module note.
-    check_int(cancellable(|| unsafe { syscall3(SYS_accept, fd as usize, addr as usize, len as usize) }))
+    check_int(cancellable(|| unsafe {
+        syscall3(SYS_accept, fd as usize, addr as usize, len as usize)
+    }))
 }
 
 pub unsafe fn accept4(fd: i32, addr: *mut u8, len: *mut u32, flags: i32) -> Result<i32> {
     // SAFETY: see module note.
     check_int(cancellable(|| unsafe {
-        syscall6(SYS_accept4, fd as usize, addr as usize, len as usize, flags as usize, 0, 0)
+        syscall6(
+            SYS_accept4,
+            fd as usize,
+            addr as usize,
+            len as usize,
+            flags as usize,
+            0,
+            0,
+        )
     }))
 }
 
@@ -65,14 +87,30 @@ pub unsafe fn getpeername(fd: i32, addr: *mut u8, len: *mut u32) -> Result<i32> 
 pub unsafe fn getsockopt(fd: i32, level: i32, name: i32, val: *mut u8, len: *mut u32) -> Result<i32> {
     // SAFETY: see module note.
     check_int(unsafe {
-        syscall6(SYS_getsockopt, fd as usize, level as usize, name as usize, val as usize, len as usize, 0)
+        syscall6(
+            SYS_getsockopt,
+            fd as usize,
+            level as usize,
+            name as usize,
+            val as usize,
+            len as usize,
+            0,
+        )
     })
 }
 
 pub unsafe fn setsockopt(fd: i32, level: i32, name: i32, val: *const u8, len: u32) -> Result<i32> {
     // SAFETY: see module note.
     check_int(unsafe {
-        syscall6(SYS_setsockopt, fd as usize, level as usize, name as usize, val as usize, len as usize, 0)
+        syscall6(
+            SYS_setsockopt,
+            fd as usize,
+            level as usize,
+            name as usize,
+            val as usize,
+            len as usize,
+            0,
+        )
     })
 }
 
@@ -80,7 +118,15 @@ pub unsafe fn setsockopt(fd: i32, level: i32, name: i32, val: *const u8, len: u3
 pub unsafe fn sendto(fd: i32, buf: *const u8, len: usize, flags: i32, addr: *const u8, alen: u32) -> Result<usize> {
     // SAFETY: see module note.
     check(cancellable(|| unsafe {
-        syscall6(SYS_sendto, fd as usize, buf as usize, len, flags as usize, addr as usize, alen as usize)
+        syscall6(
+            SYS_sendto,
+            fd as usize,
+            buf as usize,
+            len,
+            flags as usize,
+            addr as usize,
+            alen as usize,
+        )
     }))
 }
 
@@ -88,30 +134,58 @@ pub unsafe fn sendto(fd: i32, buf: *const u8, len: usize, flags: i32, addr: *con
 pub unsafe fn recvfrom(fd: i32, buf: *mut u8, len: usize, flags: i32, addr: *mut u8, alen: *mut u32) -> Result<usize> {
     // SAFETY: see module note.
     check(cancellable(|| unsafe {
-        syscall6(SYS_recvfrom, fd as usize, buf as usize, len, flags as usize, addr as usize, alen as usize)
+        syscall6(
+            SYS_recvfrom,
+            fd as usize,
+            buf as usize,
+            len,
+            flags as usize,
+            addr as usize,
+            alen as usize,
+        )
     }))
 }
 
 pub unsafe fn sendmsg(fd: i32, msg: *const u8, flags: i32) -> Result<usize> {
     // SAFETY: see module note.
-    check(cancellable(|| unsafe { syscall3(SYS_sendmsg, fd as usize, msg as usize, flags as usize) }))
+    check(cancellable(|| unsafe {
+        syscall3(SYS_sendmsg, fd as usize, msg as usize, flags as usize)
+    }))
 }
 
 pub unsafe fn recvmsg(fd: i32, msg: *mut u8, flags: i32) -> Result<usize> {
     // SAFETY: see module note.
-    check(cancellable(|| unsafe { syscall3(SYS_recvmsg, fd as usize, msg as usize, flags as usize) }))
+    check(cancellable(|| unsafe {
+        syscall3(SYS_recvmsg, fd as usize, msg as usize, flags as usize)
+    }))
 }
 
 pub unsafe fn sendmmsg(fd: i32, vec: *mut u8, vlen: u32, flags: i32) -> Result<i32> {
     // SAFETY: see module note.
     check_int(cancellable(|| unsafe {
-        syscall6(SYS_sendmmsg, fd as usize, vec as usize, vlen as usize, flags as usize, 0, 0)
+        syscall6(
+            SYS_sendmmsg,
+            fd as usize,
+            vec as usize,
+            vlen as usize,
+            flags as usize,
+            0,
+            0,
+        )
     }))
 }
 
 pub unsafe fn recvmmsg(fd: i32, vec: *mut u8, vlen: u32, flags: i32, timeout: *mut u8) -> Result<i32> {
     // SAFETY: see module note.
     check_int(cancellable(|| unsafe {
-        syscall6(SYS_recvmmsg, fd as usize, vec as usize, vlen as usize, flags as usize, timeout as usize, 0)
+        syscall6(
+            SYS_recvmmsg,
+            fd as usize,
+            vec as usize,
+            vlen as usize,
+            flags as usize,
+            timeout as usize,
+            0,
+        )
     }))
 }
