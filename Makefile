@@ -16,8 +16,9 @@ REL := target/release
 SO := $(REL)/libsockshim.so
 A := $(REL)/libsockshim.a
 HEADER := include/sockshim.h
-# What a program linking libsockshim.a also needs (see `make static-libs`).
-LIBS_PRIVATE := -lpthread -ldl
+# What a program linking libsockshim.a also needs: rustc's native-static-libs
+# (`make static-libs`) less the implicit -lc.
+LIBS_PRIVATE := -lm -lrt -lpthread
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -32,7 +33,7 @@ SAMPLE_CFLAGS := $(CFLAGS) -Wall -Wextra
 # The three ways a program uses sockshim: link flags and how to run it.
 MODES := so a preload
 LINK_so := -L$(REL) -lsockshim -Wl,-rpath,$(CURDIR)/$(REL) -ldl -lpthread
-LINK_a := $(CURDIR)/$(A) $(LIBS_PRIVATE)
+LINK_a := $(CURDIR)/$(A) $(LIBS_PRIVATE) -ldl
 LINK_preload := -ldl -lpthread
 RUN_so := env
 RUN_a := env

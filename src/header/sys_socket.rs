@@ -289,8 +289,7 @@ pub const SHUT_RDWR: c_int = 2;
 
 #[no_mangle]
 pub extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
-    // SAFETY: no pointers.
-    ret(unsafe { sys::socket::socket(domain, ty, protocol) })
+    ret(sys::socket::socket(domain, ty, protocol))
 }
 
 #[no_mangle]
@@ -307,8 +306,7 @@ pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) 
 
 #[no_mangle]
 pub extern "C" fn listen(fd: c_int, backlog: c_int) -> c_int {
-    // SAFETY: no pointers.
-    ret(unsafe { sys::socket::listen(fd, backlog) })
+    ret(sys::socket::listen(fd, backlog))
 }
 
 #[no_mangle]
@@ -331,8 +329,7 @@ pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_
 
 #[no_mangle]
 pub extern "C" fn shutdown(fd: c_int, how: c_int) -> c_int {
-    // SAFETY: no pointers.
-    ret(unsafe { sys::socket::shutdown(fd, how) })
+    ret(sys::socket::shutdown(fd, how))
 }
 
 #[no_mangle]

@@ -4,11 +4,11 @@
 use super::raw::*;
 use super::{cancellable, check, check_int, Result};
 
-// Each function below is `unsafe` for one reason: the kernel writes through
+// Each function below that takes a pointer is `unsafe` for one reason: the kernel writes through
 // (or reads from) the pointers it is given, so they must be valid for the
 // lengths given, or unmapped (then the kernel answers EFAULT).
 
-pub unsafe fn socket(domain: i32, ty: i32, protocol: i32) -> Result<i32> {
+pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<i32> {
     // SAFETY: no pointers.
     check_int(unsafe { syscall3(SYS_socket, domain as usize, ty as usize, protocol as usize) })
 }
@@ -28,7 +28,7 @@ pub unsafe fn socketpair(domain: i32, ty: i32, protocol: i32, sv: *mut i32) -> R
     })
 }
 
-/// bind, connect: an address in, no cancellation for bind.
+/// Not a cancellation point (glibc calls it without one); `connect` is.
 pub unsafe fn bind(fd: i32, addr: *const u8, len: u32) -> Result<i32> {
     // SAFETY: see module note.
     check_int(unsafe { syscall3(SYS_bind, fd as usize, addr as usize, len as usize) })
@@ -41,7 +41,7 @@ pub unsafe fn connect(fd: i32, addr: *const u8, len: u32) -> Result<i32> {
     }))
 }
 
-pub unsafe fn listen(fd: i32, backlog: i32) -> Result<i32> {
+pub fn listen(fd: i32, backlog: i32) -> Result<i32> {
     // SAFETY: no pointers.
     check_int(unsafe { syscall3(SYS_listen, fd as usize, backlog as usize, 0) })
 }
@@ -68,12 +68,11 @@ pub unsafe fn accept4(fd: i32, addr: *mut u8, len: *mut u32, flags: i32) -> Resu
     }))
 }
 
-pub unsafe fn shutdown(fd: i32, how: i32) -> Result<i32> {
+pub fn shutdown(fd: i32, how: i32) -> Result<i32> {
     // SAFETY: no pointers.
     check_int(unsafe { syscall3(SYS_shutdown, fd as usize, how as usize, 0) })
 }
 
-/// getsockname / getpeername share one shape.
 pub unsafe fn getsockname(fd: i32, addr: *mut u8, len: *mut u32) -> Result<i32> {
     // SAFETY: see module note.
     check_int(unsafe { syscall3(SYS_getsockname, fd as usize, addr as usize, len as usize) })
