@@ -1,5 +1,6 @@
 //! Build script:
-//! 1. compiles `src/support.c` (thread-local buffers and the personality stub, see that file);
+//! 1. compiles every `*.c` under `src/` (what stable no_std Rust cannot
+//!    declare: thread-local buffers, the personality stub; see `src/support.c`);
 //! 2. generates the C header with cbindgen (plus `src/header/trailer.h`) into
 //!    `target/<profile>/include/sockshim.h`; `make` copies it to `include/`
 //!    and `make check` fails when the committed copy differs;
@@ -153,6 +154,17 @@ fn run_probe(root: &Path, out: &Path) -> String {
     let output = Command::new(&exe).output().expect("cannot run the layout probe");
     assert!(output.status.success(), "the layout probe failed");
     String::from_utf8(output.stdout).unwrap()
+}
+
+fn find_c_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            find_c_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "c") {
+            out.push(path);
+        }
+    }
 }
 
 fn write_if_changed(path: &Path, content: &str) {

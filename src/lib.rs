@@ -4,6 +4,8 @@
 //! - [`sys`] is the one boundary to the kernel (raw syscalls, typed results).
 //! - [`header`] is the exported C skin, one module per C header.
 //! - [`inet`] is the safe core for address text.
+//! - [`resolve`] is the safe core of name resolution (files, DNS, sorting).
+//! - [`trace`] is call tracing for preloaded programs.
 //!
 //! The library never calls glibc's socket or I/O functions: once linked or
 //! preloaded those names are our own exports. It is `no_std` so that nothing
@@ -18,7 +20,9 @@
 
 pub mod header;
 pub mod inet;
+pub mod resolve;
 pub mod sys;
+pub mod trace;
 
 mod layout_check;
 

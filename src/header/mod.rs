@@ -2,6 +2,8 @@
 //! types, constants and functions with glibc's layout and signatures.
 
 pub mod arpa_inet;
+pub mod fcntl;
+pub mod netdb;
 pub mod netinet_in;
 pub mod netinet_tcp;
 pub mod poll;

@@ -1,0 +1,1 @@
+//! `<fcntl.h>` and the descriptor-duplicating calls tracing must follow.

@@ -1,0 +1,1 @@
+//! `<netdb.h>`: name and service resolution.

@@ -1,0 +1,1 @@
+//! Call tracing for preloaded programs: configuration, descriptor table, decoding, sinks.
