@@ -32,8 +32,11 @@ fn main() {
     // The shared object's SONAME, so programs record libsockshim.so.0.
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsockshim.so.0");
 
+    let mut c_files = Vec::new();
+    find_c_files(&root.join("src"), &mut c_files);
+    c_files.sort();
     cc::Build::new()
-        .file("src/support.c")
+        .files(&c_files)
         .flag("-fvisibility=hidden")
         .compile("sockshim_support");
 
