@@ -10,25 +10,29 @@
 //! The library never calls glibc's socket or I/O functions: once linked or
 //! preloaded those names are our own exports. It is `no_std` so that nothing
 //! hidden in std can reach them either.
-// The shipped library (panic = "abort") is no_std; `cargo test` builds the
-// crate with panic = "unwind" and std, for the test harness.
-#![cfg_attr(all(not(test), panic = "abort"), no_std)]
+// The shipped C library (feature "ffi", panic = "abort") is no_std. `cargo
+// test` builds the crate with panic = "unwind" and std, for the test harness;
+// without "ffi" (fuzz targets, the sockshim-trace command) it is the safe
+// core only, an ordinary std library.
+#![cfg_attr(all(feature = "ffi", not(test), panic = "abort"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types, non_upper_case_globals)]
 // The C contract of each exported function is its glibc man page.
 #![allow(clippy::missing_safety_doc)]
 
+#[cfg(feature = "ffi")]
 pub mod header;
 pub mod inet;
 pub mod resolve;
 pub mod sys;
 pub mod trace;
 
+#[cfg(feature = "ffi")]
 mod layout_check;
 
 /// Panics never cross the C boundary: the profiles set `panic = "abort"`,
 /// and a panic (a bug of ours) stops the process at once.
-#[cfg(all(not(test), panic = "abort"))]
+#[cfg(all(feature = "ffi", not(test), panic = "abort"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     extern "C" {
