@@ -1,0 +1,1 @@
+//! DNS: /etc/resolv.conf, the wire format, and the client.

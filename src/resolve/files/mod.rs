@@ -1,0 +1,1 @@
+//! /etc/hosts, /etc/services, /etc/protocols and /etc/nsswitch.conf.
