@@ -8,6 +8,7 @@
 mod cancel;
 mod raw;
 
+pub mod fs;
 pub mod io;
 pub mod poll;
 pub mod socket;
