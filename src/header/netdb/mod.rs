@@ -1,1 +1,4 @@
 //! `<netdb.h>`: name and service resolution.
+
+pub mod protocols;
+pub mod services;

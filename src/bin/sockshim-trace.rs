@@ -1,0 +1,2 @@
+//! sockshim-trace: run a program with sockshim preloaded and its socket calls traced.
+fn main() {}

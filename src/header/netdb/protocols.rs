@@ -1,0 +1,1 @@
+//! `getprotobyname` and friends: /etc/protocols.

@@ -1,0 +1,1 @@
+//! `getservbyname` and friends: /etc/services.
