@@ -42,7 +42,7 @@ RUN_preload := env LD_PRELOAD=$(CURDIR)/$(SO)
 CTESTS := $(filter-out c-tests/header_only.c,$(wildcard c-tests/*.c))
 SAMPLE_SRCS := $(filter-out c-tests/samples/apue.c,$(wildcard c-tests/samples/*.c))
 
-.PHONY: all lib header deps check check-header check-rust check-c check-samples check-install \
+.PHONY: all lib header cli deps check check-header check-rust check-c check-samples check-resolve check-trace check-install \
         samples demo bench install uninstall clean static-libs
 
 all: lib header
@@ -75,6 +75,11 @@ header: lib
 	@mkdir -p include
 	@cmp -s $(REL)/include/sockshim.h $(HEADER) || { cp $(REL)/include/sockshim.h $(HEADER); echo "updated $(HEADER)"; }
 
+# The sockshim-trace command, built without the C exports (feature "ffi") in
+# its own target dir.
+cli:
+	cargo build --release --no-default-features --features cli --target-dir target/cli
+
 # Prints what rustc says a static link of libsockshim.a needs.
 static-libs:
 	cargo rustc --release --lib --crate-type staticlib -- --print native-static-libs 2>&1 | grep native-static-libs
@@ -98,6 +103,8 @@ check-header: lib
 check-rust:
 	cargo test --release
 	cargo clippy --release --all-targets -- -D warnings
+	cargo test --release --no-default-features --features cli --target-dir target/cli --bin sockshim-trace
+	cargo clippy --release --no-default-features --features cli --target-dir target/cli --all-targets -- -D warnings
 	cargo fmt --all -- --check
 
 # Builds every C test three ways and runs them under prove.
@@ -141,6 +148,20 @@ samples: lib
 check-samples: samples
 	prove --exec '' build/so/samples.t build/a/samples.t build/preload/samples.t
 
+# Name resolution against glibc, in a private mount+network namespace with
+# its own /etc files and a real DNS server (dnsmasq), three ways in parallel.
+check-resolve: lib samples
+	@for m in $(MODES); do mkdir -p build/$$m; \
+	  printf '#!/bin/sh\nRESOLVE_MODE=%s RESOLVE_LIB=%s RESOLVE_SAMPLES=%s exec bash %s %s\n' \
+	    $$m $(CURDIR)/$(REL) $(CURDIR)/build/$$m/samples $(CURDIR)/c-tests/resolve/run.sh \
+	    $(CURDIR)/build/$$m/resolve > build/$$m/resolve.t; chmod +x build/$$m/resolve.t; done
+	prove -j3 --exec '' build/so/resolve.t build/a/resolve.t build/preload/resolve.t
+
+# Tracing: golden files derived from strace, strace comparison, stress, SIGKILL,
+# signals, the whole suite with recording on, descriptor classification, fork/exec.
+check-trace: lib cli samples check-c
+	prove --exec bash c-tests/trace/run.sh
+
 # make install into a scratch DESTDIR, then build a program with pkg-config,
 # shared and static, and run both; then make uninstall leaves nothing.
 check-install: lib header
@@ -154,13 +175,16 @@ check-install: lib header
 	  ./build/pc_shared && ./build/pc_static; \
 	  readelf -d build/pc_shared | grep 'NEEDED.*libsockshim.so.0' >/dev/null; \
 	  ! readelf -d build/pc_static 2>/dev/null | grep NEEDED >/dev/null
+	! build/destdir/usr/bin/sockshim-trace -o build/trace.txt -e trace=connect build/preload/samples/ruptime 127.0.0.1 1
+	grep 'connect(3, .*ECONNREFUSED' build/trace.txt >/dev/null
 	$(MAKE) --no-print-directory uninstall DESTDIR=$(CURDIR)/build/destdir PREFIX=/usr
 	test -z "$$(find build/destdir -type f -o -type l)"
-	@echo "install: pkg-config shared and static builds run; uninstall removed everything"
+	@echo "install: pkg-config shared and static builds run, installed sockshim-trace traces; uninstall removed everything"
 
 # --- install -------------------------------------------------------------------
-install: lib header
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+install: lib header cli
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
+	install -m 755 target/cli/release/sockshim-trace $(DESTDIR)$(BINDIR)/sockshim-trace
 	install -m 755 $(SO) $(DESTDIR)$(LIBDIR)/libsockshim.so.$(VERSION)
 	ln -sf libsockshim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsockshim.so.0
 	ln -sf libsockshim.so.0 $(DESTDIR)$(LIBDIR)/libsockshim.so
@@ -173,14 +197,16 @@ install: lib header
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libsockshim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsockshim.so.0 \
 	      $(DESTDIR)$(LIBDIR)/libsockshim.so $(DESTDIR)$(LIBDIR)/libsockshim.a \
-	      $(DESTDIR)$(INCLUDEDIR)/sockshim.h $(DESTDIR)$(LIBDIR)/pkgconfig/sockshim.pc
+	      $(DESTDIR)$(INCLUDEDIR)/sockshim.h $(DESTDIR)$(LIBDIR)/pkgconfig/sockshim.pc \
+	      $(DESTDIR)$(BINDIR)/sockshim-trace
 
 # --- demo and bench ----------------------------------------------------------------
 demo: deps header samples
 	bash c-tests/demo.sh build/so/samples
 
-bench: deps lib
+bench: deps lib cli
 	bash bench/run.sh
+	bash bench/trace/run.sh
 
 clean:
 	cargo clean

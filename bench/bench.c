@@ -44,6 +44,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <gnu/libc-version.h>
+#include <netdb.h>
 #include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -136,6 +137,9 @@ typedef struct impl {
     int (*close)(int);
     int (*inet_pton)(int, const char *, void *);
     const char *(*inet_ntop)(int, const void *, char *, socklen_t);
+    int (*getaddrinfo)(const char *, const char *, const struct addrinfo *, struct addrinfo **);
+    void (*freeaddrinfo)(struct addrinfo *);
+    int (*getnameinfo)(const struct sockaddr *, socklen_t, char *, socklen_t, char *, socklen_t, int);
 } impl;
 
 static impl GLIBC, SHIM;
@@ -237,6 +241,9 @@ static void bind_impls(void)
     BIND(write);
     BIND(inet_pton);
     BIND(inet_ntop);
+    BIND(getaddrinfo);
+    BIND(freeaddrinfo);
+    BIND(getnameinfo);
     if (!shim_path && !same_allowed)
         die("no function of this program binds to a library other than glibc: it is not linked to "
             "sockshim; refusing to compare glibc with itself");
@@ -818,6 +825,150 @@ static void case_inet(result *r)
     run_case(r, &c);
 }
 
+/* --- the resolver: getaddrinfo and getnameinfo. Each side resolves with its
+ * own functions (and frees with its own freeaddrinfo); both must give the
+ * same answer, byte for byte, before anything is timed. The files they read
+ * (/etc/hosts, /etc/nsswitch.conf, /etc/resolv.conf) are the ones
+ * bench/run.sh bind-mounts in its network namespace (see bench/README.md),
+ * or the machine's when it runs without one. */
+
+typedef struct gai_ctx {
+    const char *node, *service;
+    struct addrinfo hints;
+} gai_ctx;
+
+/* A text rendering of one getaddrinfo answer: the return value, then each
+ * entry's flags, family, socktype, protocol, canonical name and sockaddr
+ * bytes, in order. */
+static void gai_text(const impl *im, const gai_ctx *c, char *buf, size_t n)
+{
+    struct addrinfo *res = NULL;
+    int rc = im->getaddrinfo(c->node, c->service, &c->hints, &res);
+    size_t len = (size_t)snprintf(buf, n, "rc=%d", rc);
+    for (const struct addrinfo *p = rc == 0 ? res : NULL; p && len < n; p = p->ai_next) {
+        len += (size_t)snprintf(buf + len, n - len, " [%d %d %d %d %s ", p->ai_flags, p->ai_family, p->ai_socktype,
+                                p->ai_protocol, p->ai_canonname ? p->ai_canonname : "-");
+        for (socklen_t k = 0; p->ai_addr && k < p->ai_addrlen && len < n; k++)
+            len += (size_t)snprintf(buf + len, n - len, "%02x", ((const unsigned char *)p->ai_addr)[k]);
+        if (len < n)
+            len += (size_t)snprintf(buf + len, n - len, "]");
+    }
+    if (rc == 0 && res)
+        im->freeaddrinfo(res);
+}
+
+static const char *gai_agree(const gai_ctx *c)
+{
+    char g[2048], s[2048];
+    gai_text(&GLIBC, c, g, sizeof g);
+    gai_text(&SHIM, c, s, sizeof s);
+    if (strcmp(g, s) != 0) {
+        fprintf(stderr, "bench: getaddrinfo(\"%s\", \"%s\") differs:\n  glibc    %s\n  sockshim %s\n", c->node,
+                c->service, g, s);
+        return "INVALID: outputs differ";
+    }
+    if (strncmp(g, "rc=0 [", 6) != 0) {
+        fprintf(stderr, "bench: getaddrinfo(\"%s\", \"%s\") found nothing: %s\n", c->node, c->service, g);
+        return "INVALID: lookup failed";
+    }
+    return NULL;
+}
+
+static double gai_run(const impl *im, void *vctx, long iters)
+{
+    const gai_ctx *c = vctx;
+    double t0 = now_ns();
+    for (long i = 0; i < iters; i++) {
+        struct addrinfo *res;
+        int rc = im->getaddrinfo(c->node, c->service, &c->hints, &res);
+        if (rc != 0)
+            die("%s: getaddrinfo(\"%s\", \"%s\") = %d", im->name, c->node, c->service, rc);
+        im->freeaddrinfo(res);
+    }
+    return now_ns() - t0;
+}
+
+static void case_getaddrinfo(result *r, const char *node, long start_iters)
+{
+    gai_ctx ctx = {.node = node, .service = "80"};
+    ctx.hints.ai_family = AF_UNSPEC;
+    ctx.hints.ai_socktype = SOCK_STREAM;
+    r->invalid = gai_agree(&ctx);
+    bench_case c = {.run = gai_run, .ctx = &ctx, .start_iters = start_iters, .ops_per_iter = 1};
+    run_case(r, &c);
+}
+
+typedef struct gni_ctx {
+    struct sockaddr_in sa;
+    int flags;
+} gni_ctx;
+
+static double gni_run(const impl *im, void *vctx, long iters)
+{
+    const gni_ctx *c = vctx;
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    double t0 = now_ns();
+    for (long i = 0; i < iters; i++) {
+        int rc = im->getnameinfo((const struct sockaddr *)&c->sa, sizeof c->sa, host, sizeof host, serv, sizeof serv,
+                                 c->flags);
+        if (rc != 0)
+            die("%s: getnameinfo(127.0.0.1:80, %#x) = %d", im->name, c->flags, rc);
+    }
+    return now_ns() - t0;
+}
+
+static const char *gni_agree(const gni_ctx *c)
+{
+    char hg[NI_MAXHOST] = "", sg[NI_MAXSERV] = "", hs[NI_MAXHOST] = "", ss[NI_MAXSERV] = "";
+    const struct sockaddr *sa = (const struct sockaddr *)&c->sa;
+    int rg = GLIBC.getnameinfo(sa, sizeof c->sa, hg, sizeof hg, sg, sizeof sg, c->flags);
+    int rs = SHIM.getnameinfo(sa, sizeof c->sa, hs, sizeof hs, ss, sizeof ss, c->flags);
+    if (rg != rs || strcmp(hg, hs) || strcmp(sg, ss)) {
+        fprintf(stderr, "bench: getnameinfo(127.0.0.1:80, %#x) differs: glibc %d \"%s\" \"%s\", sockshim %d \"%s\" \"%s\"\n",
+                c->flags, rg, hg, sg, rs, hs, ss);
+        return "INVALID: outputs differ";
+    }
+    if (rg != 0)
+        return "INVALID: lookup failed";
+    return NULL;
+}
+
+static void case_getnameinfo(result *r, int flags)
+{
+    gni_ctx ctx = {.sa = {.sin_family = AF_INET, .sin_port = htons(80)}, .flags = flags};
+    ctx.sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    r->invalid = gni_agree(&ctx);
+    bench_case c = {.run = gni_run, .ctx = &ctx, .start_iters = 100, .ops_per_iter = 1};
+    run_case(r, &c);
+}
+
+/* The DNS case needs a server: bench/run.sh starts dnsmasq on 127.0.0.1 in
+ * a network namespace of its own and says which name to look up
+ * (BENCH_DNS_NAME) and the server's pid (BENCH_DNS_PID). The server is a
+ * peer like the echo children: it is pinned with them (BENCH_PIN). */
+static const char *dns_name;
+static char dns_text[160];
+
+static void setup_dns(void)
+{
+    const char *name = getenv("BENCH_DNS_NAME");
+    if (!name || !*name) {
+        snprintf(dns_text, sizeof dns_text, "none (the DNS case needs bench/run.sh's network namespace)");
+        return;
+    }
+    dns_name = name;
+    long pid = env_long("BENCH_DNS_PID", 0, 0);
+    if (pid > 0 && cpu_child >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu_child, &set);
+        if (sched_setaffinity((pid_t)pid, sizeof set, &set) < 0)
+            die("sched_setaffinity(dnsmasq %ld, %d): %s", pid, cpu_child, strerror(errno));
+    }
+    snprintf(dns_text, sizeof dns_text, "dnsmasq (pid %ld) on 127.0.0.1:53, %s", pid,
+             pid > 0 && cpu_child >= 0 ? "pinned with the peers" : "not pinned");
+}
+
 /* ----------------------------------------------------------------- report */
 
 static void print_machine(void)
@@ -848,6 +999,7 @@ static void print_machine(void)
            sysconf(_SC_NPROCESSORS_ONLN), model, u.release, gnu_get_libc_version(), rounds);
     printf("sockshim side: %s. Placement: %s.\n", shim_path ? shim_path : "(NONE: BENCH_ALLOW_SAME, glibc vs glibc)",
            pin_text());
+    printf("DNS server: %s.\n", dns_text);
 }
 
 static void fmt_val(char *buf, size_t n, double v, const char *unit)
@@ -913,6 +1065,7 @@ int main(void)
 
     bind_impls();
     setup_pinning();
+    setup_dns();
     print_machine();
 
     result rs[] = {
@@ -926,6 +1079,16 @@ int main(void)
          .needs = "send recv", .target = 1.02, .target_text = "≤ 1.02"},
         {.key = "inet", .name = "inet_pton + inet_ntop (8-address mix)", .unit = "ns/pair",
          .needs = "inet_pton inet_ntop", .target = 0.50, .target_text = "≤ 0.50 (2x faster)"},
+        {.key = "gai-hosts", .name = "getaddrinfo(\"localhost\", \"80\") from /etc/hosts", .unit = "ns/call",
+         .needs = "getaddrinfo freeaddrinfo", .target = 0.10, .target_text = "≤ 0.10 (10x faster)"},
+        {.key = "gai-hosts2", .name = "getaddrinfo(\"dual.bench.test\", \"80\"): 2 addresses from /etc/hosts, sorted",
+         .unit = "ns/call", .needs = "getaddrinfo freeaddrinfo", .target = 1.02, .target_text = "≤ 1.02 (extra)"},
+        {.key = "gni-numeric", .name = "getnameinfo(127.0.0.1:80, NI_NUMERICHOST|NI_NUMERICSERV)",
+         .unit = "ns/call", .needs = "getnameinfo", .target = 1.00, .target_text = "≤ 1.00 (faster)"},
+        {.key = "gni-hosts", .name = "getnameinfo(127.0.0.1:80, NI_NUMERICSERV): name from /etc/hosts",
+         .unit = "ns/call", .needs = "getnameinfo", .target = 1.00, .target_text = "≤ 1.00 (faster)"},
+        {.key = "gai-dns", .name = "getaddrinfo(name, \"80\"), A+AAAA from DNS (dnsmasq, 127.0.0.1)",
+         .unit = "ns/call", .needs = "getaddrinfo freeaddrinfo", .target = 1.00, .target_text = "≤ 1.00"},
         {.key = "eagain", .name = "recv(MSG_DONTWAIT) → EAGAIN", .unit = "ns/call", .needs = "recv",
          .target = 1.02, .target_text = "≤ 1.02 (extra)"},
         /* from here on the process (and each peer) has an idle second thread */
@@ -957,18 +1120,47 @@ int main(void)
             snprintf(rs[i].skipped, sizeof rs[i].skipped, "sockshim does not export %s", u);
             continue;
         }
-        fprintf(stderr, "bench: %s...\n", rs[i].name);
-        switch (i) {
-        case 0: case_getsockname(&rs[i]); break;
-        case 1: case_pingpong(&rs[i], 0); break;
-        case 2: case_pingpong(&rs[i], 1); break;
-        case 3: case_bulk(&rs[i], bulk_mib); break;
-        case 4: case_inet(&rs[i]); break;
-        case 5: case_eagain(&rs[i]); break;
-        /* last: once started, the second thread stays */
-        case 6: start_idle_thread(); case_pingpong(&rs[i], 0); break;
-        case 7: start_idle_thread(); case_eagain(&rs[i]); break;
+        if (strcmp(rs[i].key, "gai-dns") == 0 && !dns_name) {
+            snprintf(rs[i].skipped, sizeof rs[i].skipped, "no DNS server: needs bench/run.sh's network namespace (root)");
+            continue;
         }
+        if (strcmp(rs[i].key, "gai-hosts2") == 0 && !dns_name) {
+            snprintf(rs[i].skipped, sizeof rs[i].skipped, "needs bench/run.sh's network namespace (root) and its hosts file");
+            continue;
+        }
+        fprintf(stderr, "bench: %s...\n", rs[i].name);
+        const char *k = rs[i].key;
+        if (strcmp(k, "getsockname") == 0)
+            case_getsockname(&rs[i]);
+        else if (strcmp(k, "pp-unix") == 0)
+            case_pingpong(&rs[i], 0);
+        else if (strcmp(k, "pp-tcp") == 0)
+            case_pingpong(&rs[i], 1);
+        else if (strcmp(k, "bulk") == 0)
+            case_bulk(&rs[i], bulk_mib);
+        else if (strcmp(k, "inet") == 0)
+            case_inet(&rs[i]);
+        else if (strcmp(k, "gai-hosts") == 0)
+            case_getaddrinfo(&rs[i], "localhost", 100);
+        else if (strcmp(k, "gai-hosts2") == 0)
+            case_getaddrinfo(&rs[i], "dual.bench.test", 100);
+        else if (strcmp(k, "gni-numeric") == 0)
+            case_getnameinfo(&rs[i], NI_NUMERICHOST | NI_NUMERICSERV);
+        else if (strcmp(k, "gni-hosts") == 0)
+            case_getnameinfo(&rs[i], NI_NUMERICSERV);
+        else if (strcmp(k, "gai-dns") == 0)
+            case_getaddrinfo(&rs[i], dns_name, 10);
+        else if (strcmp(k, "eagain") == 0)
+            case_eagain(&rs[i]);
+        /* last: once started, the second thread stays */
+        else if (strcmp(k, "pp-mt") == 0) {
+            start_idle_thread();
+            case_pingpong(&rs[i], 0);
+        } else if (strcmp(k, "eagain-mt") == 0) {
+            start_idle_thread();
+            case_eagain(&rs[i]);
+        } else
+            die("no case %s", k);
     }
     print_table(rs, n);
     int rc = 0;

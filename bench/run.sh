@@ -14,6 +14,9 @@
 #                       (measures the noise floor; the report says so)
 #   BENCH_NO_CARGO=1    do not run `cargo build --release` first
 #   SOCKSHIM_LIBDIR=dir take libsockshim.so from dir (default target/release)
+#   BENCH_NETNS=auto    auto | 1 | 0: run in a network + mount namespace of its
+#                       own with dnsmasq (bench/netns.sh), needed by the DNS
+#                       case; auto = when root (1 insists, 0 never)
 #   CC=cc               C compiler
 set -euo pipefail
 
@@ -25,10 +28,31 @@ cflags=(-O2 -g -Wall -Wextra -U_FORTIFY_SOURCE)
 
 mkdir -p "$out"
 
+# The resolver's DNS case needs a DNS server, and the resolver cases fixed
+# /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf: bench/netns.sh gives
+# the whole run a network and mount namespace of its own with dnsmasq on
+# 127.0.0.1. That takes root (unshare) and dnsmasq (installed if missing).
+netns=${BENCH_NETNS:-auto}
+if [[ $netns == auto ]]; then
+    if [[ $(id -u) == 0 ]] && command -v unshare >/dev/null; then netns=1; else netns=0; fi
+fi
+if [[ $netns == 1 ]] && ! command -v dnsmasq >/dev/null; then
+    echo "bench: installing dnsmasq-base (the DNS server of the resolver case)" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base) >&2
+fi
+run_bench() {
+    if [[ $netns == 1 ]]; then
+        exec unshare --mount --net --fork bash "$root/bench/netns.sh" "$@"
+    fi
+    echo "No network namespace (BENCH_NETNS=0 or not root): the machine's /etc/hosts and nsswitch.conf; no DNS case."
+    exec "$@"
+}
+
 if [[ ${BENCH_AA:-0} != 0 ]]; then
     echo "bench: A/A mode: glibc against itself (noise floor), sockshim is not involved" >&2
     "$cc" "${cflags[@]}" -o "$out/bench-aa" "$root/bench/bench.c" -ldl
-    BENCH_ALLOW_SAME=1 exec "$out/bench-aa"
+    export BENCH_ALLOW_SAME=1
+    run_bench "$out/bench-aa"
 fi
 
 if [[ ${BENCH_NO_CARGO:-0} == 0 && -z ${SOCKSHIM_LIBDIR:-} ]]; then
@@ -55,4 +79,4 @@ fi
 echo "## sockshim vs glibc benchmark"
 echo
 echo "sockshim tree: $rev; bench built with: $("$cc" --version | head -n1), ${cflags[*]}"
-exec "$out/bench"
+run_bench "$out/bench"

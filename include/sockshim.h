@@ -33,6 +33,92 @@ typedef __gid_t gid_t;
 
 #define INET6_ADDRSTRLEN 46
 
+#define AI_PASSIVE 1
+
+#define AI_CANONNAME 2
+
+#define AI_NUMERICHOST 4
+
+#define AI_V4MAPPED 8
+
+#define AI_ALL 16
+
+#define AI_ADDRCONFIG 32
+
+#define AI_IDN 64
+
+#define AI_CANONIDN 128
+
+#define AI_NUMERICSERV 1024
+
+#define EAI_BADFLAGS -1
+
+#define EAI_NONAME -2
+
+#define EAI_AGAIN -3
+
+#define EAI_FAIL -4
+
+#define EAI_NODATA -5
+
+#define EAI_FAMILY -6
+
+#define EAI_SOCKTYPE -7
+
+#define EAI_SERVICE -8
+
+#define EAI_ADDRFAMILY -9
+
+#define EAI_MEMORY -10
+
+#define EAI_SYSTEM -11
+
+#define EAI_OVERFLOW -12
+
+#define EAI_INPROGRESS -100
+
+#define EAI_CANCELED -101
+
+#define EAI_NOTCANCELED -102
+
+#define EAI_ALLDONE -103
+
+#define EAI_INTR -104
+
+#define EAI_IDN_ENCODE -105
+
+#define NI_MAXHOST 1025
+
+#define NI_MAXSERV 32
+
+#define NI_NUMERICHOST 1
+
+#define NI_NUMERICSERV 2
+
+#define NI_NOFQDN 4
+
+#define NI_NAMEREQD 8
+
+#define NI_DGRAM 16
+
+#define NI_IDN 32
+
+#define NETDB_INTERNAL -1
+
+#define NETDB_SUCCESS 0
+
+#define HOST_NOT_FOUND 1
+
+#define TRY_AGAIN 2
+
+#define NO_RECOVERY 3
+
+#define NO_DATA 4
+
+#define NO_ADDRESS NO_DATA
+
+#define IPPORT_RESERVED 1024
+
 #define IPPROTO_IP 0
 
 #define IPPROTO_ICMP 1
@@ -669,6 +755,48 @@ typedef struct in_addr {
   in_addr_t s_addr;
 } in_addr;
 
+typedef uint16_t sa_family_t;
+
+typedef struct sockaddr {
+  sa_family_t sa_family;
+  char sa_data[14];
+} sockaddr;
+
+typedef struct addrinfo {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  socklen_t ai_addrlen;
+  struct sockaddr *ai_addr;
+  char *ai_canonname;
+  struct addrinfo *ai_next;
+} addrinfo;
+
+typedef struct hostent {
+  char *h_name;
+  char **h_aliases;
+  int h_addrtype;
+  int h_length;
+  char **h_addr_list;
+} hostent;
+
+typedef struct protoent {
+  char *p_name;
+  char **p_aliases;
+  int p_proto;
+} protoent;
+
+typedef struct servent {
+  char *s_name;
+  char **s_aliases;
+  /**
+   * The port in network byte order.
+   */
+  int s_port;
+  char *s_proto;
+} servent;
+
 typedef struct pollfd {
   int fd;
   short events;
@@ -690,13 +818,6 @@ typedef struct __attribute__((__packed__)) epoll_event {
   uint32_t events;
   epoll_data_t data;
 } epoll_event;
-
-typedef uint16_t sa_family_t;
-
-typedef struct sockaddr {
-  sa_family_t sa_family;
-  char sa_data[14];
-} sockaddr;
 
 typedef struct iovec {
   void *iov_base;
@@ -822,6 +943,113 @@ struct in_addr inet_makeaddr(in_addr_t net, in_addr_t host);
 in_addr_t inet_lnaof(struct in_addr inp);
 
 in_addr_t inet_netof(struct in_addr inp);
+
+int dup(int fd);
+
+int dup2(int oldfd, int newfd);
+
+int dup3(int oldfd, int newfd, int flags);
+
+int close_range(unsigned int first, unsigned int last, int flags);
+
+/**
+ * glibc 2.34+: `close_range(max(lowfd, 0), ~0U, 0)`; should the kernel
+ * refuse (before Linux 5.9), every descriptor from `lowfd` up to the
+ * descriptor limit is closed one by one.
+ */
+void closefrom(int lowfd);
+
+int getaddrinfo(const char *node,
+                const char *service,
+                const struct addrinfo *hints,
+                struct addrinfo **res);
+
+/**
+ * Frees a list from our getaddrinfo: its head is the one block.
+ */
+void freeaddrinfo(struct addrinfo *ai);
+
+int gethostbyname2_r(const char *name,
+                     int af,
+                     struct hostent *ret,
+                     char *buf,
+                     size_t buflen,
+                     struct hostent **result,
+                     int *h_errnop);
+
+int gethostbyname_r(const char *name,
+                    struct hostent *ret,
+                    char *buf,
+                    size_t buflen,
+                    struct hostent **result,
+                    int *h_errnop);
+
+int gethostbyaddr_r(const void *addr,
+                    uint32_t len,
+                    int af,
+                    struct hostent *ret,
+                    char *buf,
+                    size_t buflen,
+                    struct hostent **result,
+                    int *h_errnop);
+
+struct hostent *gethostbyname2(const char *name, int af);
+
+struct hostent *gethostbyname(const char *name);
+
+struct hostent *gethostbyaddr(const void *addr, uint32_t len, int af);
+
+int getnameinfo(const struct sockaddr *sa,
+                socklen_t salen,
+                char *host,
+                socklen_t hostlen,
+                char *serv,
+                socklen_t servlen,
+                int flags);
+
+const char *gai_strerror(int code);
+
+const char *hstrerror(int code);
+
+/**
+ * "prefix: message\n" (or "message\n" for a NULL or empty prefix) on
+ * standard error, in one writev as glibc does; never through stdio.
+ */
+void herror(const char *prefix);
+
+int getprotobyname_r(const char *name,
+                     struct protoent *result_buf,
+                     char *buf,
+                     size_t buflen,
+                     struct protoent **result);
+
+int getprotobynumber_r(int proto,
+                       struct protoent *result_buf,
+                       char *buf,
+                       size_t buflen,
+                       struct protoent **result);
+
+struct protoent *getprotobyname(const char *name);
+
+struct protoent *getprotobynumber(int proto);
+
+int getservbyname_r(const char *name,
+                    const char *proto,
+                    struct servent *result_buf,
+                    char *buf,
+                    size_t buflen,
+                    struct servent **result);
+
+int getservbyport_r(int port,
+                    const char *proto,
+                    struct servent *result_buf,
+                    char *buf,
+                    size_t buflen,
+                    struct servent **result);
+
+struct servent *getservbyname(const char *name, const char *proto);
+
+struct servent *getservbyport(int port, const char *proto);
 
 uint32_t htonl(uint32_t v);
 
@@ -1004,5 +1232,27 @@ static inline struct cmsghdr *sockshim_cmsg_nxthdr(struct msghdr *mhdr, struct c
         return (struct cmsghdr *)0;
     return cmsg;
 }
+
+/* <netdb.h> */
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern int *__h_errno_location(void);
+#ifdef __cplusplus
+}
+#endif
+#define h_errno (*__h_errno_location())
+#define h_addr h_addr_list[0]
+
+/* <fcntl.h>: variadic in C. sockshim defines them with an unsigned long third
+ * argument, which the x86_64 calling convention passes the same way. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+int fcntl(int fd, int cmd, ...);
+int fcntl64(int fd, int cmd, ...);
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* SOCKSHIM_MACROS_H */

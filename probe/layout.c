@@ -6,6 +6,7 @@
  * listed here, so nothing exported escapes the proof. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -116,6 +117,33 @@ int main(void)
     /* <sys/select.h> */
     TYPE(fd_set, fd_set);
     FIELD2(fd_set, fd_set, __fds_bits, fds_bits); /* __fds_bits without _XOPEN_SOURCE */
+
+    /* <netdb.h> (resolver/api) */
+    STRUCT(addrinfo);
+    FIELD(addrinfo, ai_flags);
+    FIELD(addrinfo, ai_family);
+    FIELD(addrinfo, ai_socktype);
+    FIELD(addrinfo, ai_protocol);
+    FIELD(addrinfo, ai_addrlen);
+    FIELD(addrinfo, ai_addr);
+    FIELD(addrinfo, ai_canonname);
+    FIELD(addrinfo, ai_next);
+    STRUCT(hostent);
+    FIELD(hostent, h_name);
+    FIELD(hostent, h_aliases);
+    FIELD(hostent, h_addrtype);
+    FIELD(hostent, h_length);
+    FIELD(hostent, h_addr_list);
+    /* <netdb.h> (resolver/files) */
+    STRUCT(servent);
+    FIELD(servent, s_name);
+    FIELD(servent, s_aliases);
+    FIELD(servent, s_port);
+    FIELD(servent, s_proto);
+    STRUCT(protoent);
+    FIELD(protoent, p_name);
+    FIELD(protoent, p_aliases);
+    FIELD(protoent, p_proto);
 
 #include "constants.h"
     return 0;

@@ -6,8 +6,8 @@ use core::mem::{align_of, offset_of, size_of};
 
 #[allow(unused_imports)]
 use crate::header::{
-    arpa_inet::*, netinet_in::*, netinet_tcp::*, poll::*, ssize_t, sys_epoll::*, sys_select::*, sys_socket::*,
-    sys_uio::*, sys_un::*,
+    arpa_inet::*, netdb::*, netinet_in::*, netinet_tcp::*, poll::*, ssize_t, sys_epoll::*, sys_select::*,
+    sys_socket::*, sys_uio::*, sys_un::*,
 };
 use libc::{gid_t, pid_t, uid_t};
 

@@ -15,6 +15,9 @@ pub mod sys_uio;
 pub mod sys_un;
 pub mod unistd;
 
+/// The tracing skin: the `call!` wrapper every exported function goes through.
+pub(crate) mod trace;
+
 mod errno;
 
 /// `ssize_t` (declared by <sys/types.h>, which the header includes).

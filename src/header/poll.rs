@@ -3,7 +3,9 @@
 use core::ffi::{c_int, c_short};
 
 use super::errno::{__chk_fail, ret};
+use super::trace::{self as tr, call, p};
 use crate::sys;
+use crate::trace::Func;
 
 pub type nfds_t = core::ffi::c_ulong;
 
@@ -30,8 +32,15 @@ pub const POLLRDHUP: c_short = 0x2000;
 
 #[no_mangle]
 pub unsafe extern "C" fn poll(fds: *mut pollfd, nfds: nfds_t, timeout: c_int) -> c_int {
-    // SAFETY: the caller's pollfd array, checked by the kernel.
-    ret(unsafe { sys::poll::poll(fds.cast(), nfds, timeout) })
+    ret(call!(
+        Func::Poll,
+        [p(fds), nfds, timeout as u64, 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's pollfd array, checked by the kernel.
+        || unsafe { sys::poll::poll(fds.cast(), nfds, timeout) },
+        // SAFETY: on success the kernel read and wrote the `nfds` entries.
+        |cap, r| unsafe { tr::pollfds(cap, fds.cast(), nfds, r) },
+    ))
 }
 
 /// Like glibc, the caller's timeout is copied so the kernel cannot update it.
@@ -50,8 +59,18 @@ pub unsafe extern "C" fn ppoll(
         Some(unsafe { timeout.read() })
     };
     let ts = copy.as_ref().map_or(core::ptr::null(), |t| t as *const libc::timespec);
-    // SAFETY: the caller's array and mask, our timeout copy.
-    ret(unsafe { sys::poll::ppoll(fds.cast(), nfds, ts.cast(), sigmask.cast()) })
+    ret(call!(
+        Func::Ppoll,
+        [p(fds), nfds, p(timeout), p(sigmask), 0, 0],
+        |_| {},
+        // SAFETY: the caller's array and mask, our timeout copy.
+        || unsafe { sys::poll::ppoll(fds.cast(), nfds, ts.cast(), sigmask.cast()) },
+        |cap, r| {
+            // SAFETY: on success the kernel read and wrote the `nfds` entries.
+            unsafe { tr::pollfds(cap, fds.cast(), nfds, r) };
+            tr::aux_time(cap, copy.map(|t| (t.tv_sec, t.tv_nsec)));
+        },
+    ))
 }
 
 /// Fortified `poll`: aborts when `nfds` exceeds the array the compiler saw.

@@ -3,7 +3,9 @@
 use core::ffi::{c_int, c_void};
 
 use super::errno::ret;
+use super::trace::{self as tr, call, p};
 use crate::sys;
+use crate::trace::{fdtable, Func};
 
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -45,24 +47,60 @@ pub const EPOLL_CTL_MOD: c_int = 3;
 
 #[no_mangle]
 pub extern "C" fn epoll_create(size: c_int) -> c_int {
-    ret(sys::poll::epoll_create(size))
+    ret(call!(
+        Func::EpollCreate,
+        [size as u64, 0, 0, 0, 0, 0],
+        |_| {},
+        || sys::poll::epoll_create(size),
+        |_, r| forget_new(r),
+    ))
 }
 
 #[no_mangle]
 pub extern "C" fn epoll_create1(flags: c_int) -> c_int {
-    ret(sys::poll::epoll_create1(flags))
+    ret(call!(
+        Func::EpollCreate1,
+        [flags as u64, 0, 0, 0, 0, 0],
+        |_| {},
+        || sys::poll::epoll_create1(flags),
+        |_, r| forget_new(r),
+    ))
+}
+
+/// A new descriptor that is not a socket took a number the table may hold.
+fn forget_new(r: &sys::Result<c_int>) {
+    if let Ok(fd) = r {
+        fdtable::forget(*fd);
+    }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mut epoll_event) -> c_int {
-    // SAFETY: the caller's event, checked by the kernel.
-    ret(unsafe { sys::poll::epoll_ctl(epfd, op, fd, event.cast()) })
+    ret(call!(
+        Func::EpollCtl,
+        [epfd as u64, op as u64, fd as u64, p(event), 0, 0],
+        |_| {},
+        // SAFETY: the caller's event, checked by the kernel.
+        || unsafe { sys::poll::epoll_ctl(epfd, op, fd, event.cast()) },
+        |cap, r| tr::epoll_ctl_event(cap, event.cast(), r),
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn epoll_wait(epfd: c_int, events: *mut epoll_event, maxevents: c_int, timeout: c_int) -> c_int {
-    // SAFETY: the caller's event array, checked by the kernel.
-    ret(unsafe { sys::poll::epoll_wait(epfd, events.cast(), maxevents, timeout) })
+    ret(call!(
+        Func::EpollWait,
+        [epfd as u64, p(events), maxevents as u64, timeout as u64, 0, 0],
+        |_| {},
+        // SAFETY: the caller's event array, checked by the kernel.
+        || unsafe { sys::poll::epoll_wait(epfd, events.cast(), maxevents, timeout) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel wrote `n` events.
+                unsafe { tr::epoll_events(cap, events.cast(), *n as usize) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
@@ -73,6 +111,17 @@ pub unsafe extern "C" fn epoll_pwait(
     timeout: c_int,
     sigmask: *const libc::sigset_t,
 ) -> c_int {
-    // SAFETY: the caller's event array and mask, checked by the kernel.
-    ret(unsafe { sys::poll::epoll_pwait(epfd, events.cast(), maxevents, timeout, sigmask.cast()) })
+    ret(call!(
+        Func::EpollPwait,
+        [epfd as u64, p(events), maxevents as u64, timeout as u64, p(sigmask), 0],
+        |_| {},
+        // SAFETY: the caller's event array and mask, checked by the kernel.
+        || unsafe { sys::poll::epoll_pwait(epfd, events.cast(), maxevents, timeout, sigmask.cast()) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel wrote `n` events.
+                unsafe { tr::epoll_events(cap, events.cast(), *n as usize) };
+            }
+        },
+    ))
 }

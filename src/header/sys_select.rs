@@ -2,10 +2,13 @@
 //! The header takes `fd_set` and the `FD_*` macros from glibc's own
 //! <sys/select.h>; the layout proof checks ours equals it.
 
+use core::cell::Cell;
 use core::ffi::{c_int, c_long};
 
-use super::errno::{__chk_fail, ret, set_errno};
+use super::errno::{__chk_fail, ret};
+use super::trace::{self as tr, call, p};
 use crate::sys::{self, poll::KERNEL_SIGSET_SIZE, Errno};
+use crate::trace::Func;
 
 pub const FD_SETSIZE: c_int = 1024;
 const NFDBITS: c_long = 64;
@@ -26,9 +29,37 @@ pub unsafe extern "C" fn select(
     exceptfds: *mut fd_set,
     timeout: *mut libc::timeval,
 ) -> c_int {
+    let sets = [
+        readfds.cast_const().cast(),
+        writefds.cast_const().cast(),
+        exceptfds.cast_const().cast(),
+    ];
+    let nbytes = Cell::new(0);
+    let tv = Cell::new(None);
+    ret(call!(
+        Func::Select,
+        [nfds as u64, p(readfds), p(writefds), p(exceptfds), p(timeout), 0],
+        |cap| {
+            nbytes.set(tr::fd_sets_before(cap, nfds, sets));
+            tv.set(tr::time_arg(timeout.cast()));
+        },
+        // SAFETY: the caller's fd_sets and timeval, as glibc uses them.
+        || unsafe { select_sys(nfds, readfds, writefds, exceptfds, timeout) },
+        // SAFETY: on success the kernel wrote the sets passed.
+        |cap, r| unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, tv.get(), r) },
+    ))
+}
+
+unsafe fn select_sys(
+    nfds: c_int,
+    readfds: *mut fd_set,
+    writefds: *mut fd_set,
+    exceptfds: *mut fd_set,
+    timeout: *mut libc::timeval,
+) -> sys::Result<c_int> {
     if timeout.is_null() {
         // SAFETY: the caller's fd_sets, checked by the kernel.
-        return ret(unsafe {
+        return unsafe {
             sys::poll::pselect6(
                 nfds,
                 readfds.cast(),
@@ -37,13 +68,12 @@ pub unsafe extern "C" fn select(
                 core::ptr::null_mut(),
                 core::ptr::null(),
             )
-        });
+        };
     }
     // SAFETY: glibc reads the caller's timeval the same way.
     let tv = unsafe { timeout.read() };
     let Some(mut ts) = select_timeout(tv.tv_sec, tv.tv_usec as i32) else {
-        set_errno(Errno(libc::EINVAL));
-        return -1;
+        return Err(Errno(libc::EINVAL));
     };
     // SAFETY: the caller's fd_sets; `ts` is ours, on this stack.
     let r = unsafe {
@@ -63,7 +93,7 @@ pub unsafe extern "C" fn select(
             tv_usec: ts.tv_nsec / 1000,
         })
     };
-    ret(r)
+    r
 }
 
 /// glibc's conversion of select's timeval (with `tv_usec` taken as 32 bits).
@@ -106,17 +136,38 @@ pub unsafe extern "C" fn pselect(
         .as_mut()
         .map_or(core::ptr::null_mut(), |t| t as *mut libc::timespec);
     let data: [usize; 2] = [sigmask as usize, KERNEL_SIGSET_SIZE];
-    // SAFETY: the caller's fd_sets and mask; the timeout copy and `data` are ours.
-    ret(unsafe {
-        sys::poll::pselect6(
-            nfds,
-            readfds.cast(),
-            writefds.cast(),
-            exceptfds.cast(),
-            ts.cast(),
-            data.as_ptr().cast(),
-        )
-    })
+    let sets = [
+        readfds.cast_const().cast(),
+        writefds.cast_const().cast(),
+        exceptfds.cast_const().cast(),
+    ];
+    let nbytes = Cell::new(0);
+    let time = copy.map(|t| (t.tv_sec, t.tv_nsec));
+    ret(call!(
+        Func::Pselect,
+        [
+            nfds as u64,
+            p(readfds),
+            p(writefds),
+            p(exceptfds),
+            p(timeout),
+            p(sigmask),
+        ],
+        |cap| nbytes.set(tr::fd_sets_before(cap, nfds, sets)),
+        // SAFETY: the caller's fd_sets and mask; the timeout copy and `data` are ours.
+        || unsafe {
+            sys::poll::pselect6(
+                nfds,
+                readfds.cast(),
+                writefds.cast(),
+                exceptfds.cast(),
+                ts.cast(),
+                data.as_ptr().cast(),
+            )
+        },
+        // SAFETY: on success the kernel wrote the sets passed.
+        |cap, r| unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, time, r) },
+    ))
 }
 
 /// The index check `FD_SET` and friends call under `_FORTIFY_SOURCE`.

@@ -5,7 +5,9 @@ use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
 use super::errno::{__chk_fail, ret, ret_size};
 use super::ssize_t;
 use super::sys_uio::iovec;
+use super::trace::{self as tr, call, p};
 use crate::sys;
+use crate::trace::{fdtable, Func};
 
 pub type socklen_t = u32;
 pub type sa_family_t = u16;
@@ -285,64 +287,168 @@ pub const SHUT_WR: c_int = 1;
 pub const SHUT_RDWR: c_int = 2;
 
 // The calls. Every pointer goes to the kernel unchanged; the kernel checks
-// it and answers EFAULT for a bad one, exactly as under glibc.
+// it and answers EFAULT for a bad one, exactly as under glibc. Each goes
+// through `trace::call` (one relaxed load when tracing is off); the
+// closures after the syscall capture, for a traced call, only memory the
+// kernel accepted (see `header::trace`).
 
 #[no_mangle]
 pub extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
-    ret(sys::socket::socket(domain, ty, protocol))
+    ret(call!(
+        Func::Socket,
+        [domain as u64, ty as u64, protocol as u64, 0, 0, 0],
+        |_| {},
+        || sys::socket::socket(domain, ty, protocol),
+        |_, r| tr::made_socket(r, || *r.as_ref().unwrap_or(&-1), domain, ty),
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn socketpair(domain: c_int, ty: c_int, protocol: c_int, sv: *mut c_int) -> c_int {
-    // SAFETY: `sv` is the caller's int[2], checked by the kernel.
-    ret(unsafe { sys::socket::socketpair(domain, ty, protocol, sv) })
+    ret(call!(
+        Func::Socketpair,
+        [domain as u64, ty as u64, protocol as u64, p(sv), 0, 0],
+        |_| {},
+        // SAFETY: `sv` is the caller's int[2], checked by the kernel.
+        || unsafe { sys::socket::socketpair(domain, ty, protocol, sv) },
+        |cap, r| {
+            if r.is_ok() {
+                // SAFETY: the kernel just wrote both descriptors.
+                let pair = unsafe { [sv.read(), sv.add(1).read()] };
+                fdtable::set_socket(pair[0], domain, ty);
+                fdtable::set_socket(pair[1], domain, ty);
+                cap.aux(|w| {
+                    w.i32(pair[0]);
+                    w.i32(pair[1]);
+                });
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
-    // SAFETY: the caller's address, checked by the kernel.
-    ret(unsafe { sys::socket::bind(fd, addr.cast(), len) })
+    ret(call!(
+        Func::Bind,
+        [fd as u64, p(addr), u64::from(len), 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's address, checked by the kernel.
+        || unsafe { sys::socket::bind(fd, addr.cast(), len) },
+        |cap, r| tr::addr_in(cap, addr.cast(), len, r),
+    ))
 }
 
 #[no_mangle]
 pub extern "C" fn listen(fd: c_int, backlog: c_int) -> c_int {
-    ret(sys::socket::listen(fd, backlog))
+    ret(call!(
+        Func::Listen,
+        [fd as u64, backlog as u64, 0, 0, 0, 0],
+        |_| {},
+        || sys::socket::listen(fd, backlog),
+        |_, _| {},
+    ))
+}
+
+/// accept and accept4: the new descriptor is a socket like `fd`.
+#[inline(always)]
+unsafe fn accept_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut socklen_t, flags: c_int) -> c_int {
+    ret(call!(
+        func,
+        [fd as u64, p(addr), p(len), flags as u64, 0, 0],
+        |cap| tr::len_before(cap, len),
+        || {
+            if func == Func::Accept {
+                // SAFETY: the caller's address buffer and length, checked by the kernel.
+                unsafe { sys::socket::accept(fd, addr.cast(), len) }
+            } else {
+                // SAFETY: as above.
+                unsafe { sys::socket::accept4(fd, addr.cast(), len, flags) }
+            }
+        },
+        |cap, r| {
+            if let Ok(new) = r {
+                fdtable::copy(fd, *new);
+                // SAFETY: the call succeeded: the kernel wrote `*len` and the address.
+                unsafe { tr::addr_out(cap, addr.cast(), len) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn accept(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
-    // SAFETY: the caller's address buffer and length, checked by the kernel.
-    ret(unsafe { sys::socket::accept(fd, addr.cast(), len) })
+    // SAFETY: forwarded.
+    unsafe { accept_traced(Func::Accept, fd, addr, len, 0) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn accept4(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t, flags: c_int) -> c_int {
-    // SAFETY: as for `accept`.
-    ret(unsafe { sys::socket::accept4(fd, addr.cast(), len, flags) })
+    // SAFETY: forwarded.
+    unsafe { accept_traced(Func::Accept4, fd, addr, len, flags) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
-    // SAFETY: the caller's address, checked by the kernel.
-    ret(unsafe { sys::socket::connect(fd, addr.cast(), len) })
+    ret(call!(
+        Func::Connect,
+        [fd as u64, p(addr), u64::from(len), 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's address, checked by the kernel.
+        || unsafe { sys::socket::connect(fd, addr.cast(), len) },
+        |cap, r| tr::addr_in(cap, addr.cast(), len, r),
+    ))
 }
 
 #[no_mangle]
 pub extern "C" fn shutdown(fd: c_int, how: c_int) -> c_int {
-    ret(sys::socket::shutdown(fd, how))
+    ret(call!(
+        Func::Shutdown,
+        [fd as u64, how as u64, 0, 0, 0, 0],
+        |_| {},
+        || sys::socket::shutdown(fd, how),
+        |_, _| {},
+    ))
+}
+
+/// getsockname and getpeername.
+#[inline(always)]
+unsafe fn sockname_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    ret(call!(
+        func,
+        [fd as u64, p(addr), p(len), 0, 0, 0],
+        |cap| tr::len_before(cap, len),
+        || {
+            if func == Func::Getsockname {
+                // SAFETY: the caller's buffer and length, checked by the kernel.
+                unsafe { sys::socket::getsockname(fd, addr.cast(), len) }
+            } else {
+                // SAFETY: as above.
+                unsafe { sys::socket::getpeername(fd, addr.cast(), len) }
+            }
+        },
+        |cap, r| {
+            if r.is_ok() {
+                // SAFETY: the call succeeded: the kernel wrote `*len` and the address.
+                unsafe { tr::addr_out(cap, addr.cast(), len) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
-    // SAFETY: the caller's buffer and length, checked by the kernel.
-    ret(unsafe { sys::socket::getsockname(fd, addr.cast(), len) })
+    // SAFETY: forwarded.
+    unsafe { sockname_traced(Func::Getsockname, fd, addr, len) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn getpeername(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
-    // SAFETY: as for `getsockname`.
-    ret(unsafe { sys::socket::getpeername(fd, addr.cast(), len) })
+    // SAFETY: forwarded.
+    unsafe { sockname_traced(Func::Getpeername, fd, addr, len) }
 }
+
+/// Most bytes of an option value kept in an event.
+const OPTVAL_MAX: usize = 64;
 
 #[no_mangle]
 pub unsafe extern "C" fn getsockopt(
@@ -352,26 +458,131 @@ pub unsafe extern "C" fn getsockopt(
     val: *mut c_void,
     len: *mut socklen_t,
 ) -> c_int {
-    // SAFETY: the caller's buffer and length; the kernel decides on level and name.
-    ret(unsafe { sys::socket::getsockopt(fd, level, name, val.cast(), len) })
+    ret(call!(
+        Func::Getsockopt,
+        [fd as u64, level as u64, name as u64, p(val), p(len), 0],
+        |cap| tr::len_before(cap, len),
+        // SAFETY: the caller's buffer and length; the kernel decides on level and name.
+        || unsafe { sys::socket::getsockopt(fd, level, name, val.cast(), len) },
+        |cap, r| {
+            if r.is_ok() && !len.is_null() {
+                // SAFETY: the call succeeded: the kernel wrote `*len` and that
+                // many bytes (at most the length passed) at `val`.
+                cap.len_out = unsafe { len.read_unaligned() };
+                if cap.len_in != u32::MAX {
+                    let n = (cap.len_in.min(cap.len_out) as usize).min(OPTVAL_MAX);
+                    // SAFETY: as above.
+                    let b = unsafe { tr::accepted(val, n) };
+                    cap.aux(|w| w.bytes(b));
+                }
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn setsockopt(fd: c_int, level: c_int, name: c_int, val: *const c_void, len: socklen_t) -> c_int {
-    // SAFETY: as for `getsockopt`.
-    ret(unsafe { sys::socket::setsockopt(fd, level, name, val.cast(), len) })
+    ret(call!(
+        Func::Setsockopt,
+        [fd as u64, level as u64, name as u64, p(val), u64::from(len), 0],
+        |_| {},
+        // SAFETY: the caller's buffer and length; the kernel decides on level and name.
+        || unsafe { sys::socket::setsockopt(fd, level, name, val.cast(), len) },
+        |cap, r| {
+            if r.is_ok() {
+                // SAFETY: the call succeeded: the kernel read `len` bytes at `val`.
+                let b = unsafe { tr::accepted(val, (len as usize).min(OPTVAL_MAX)) };
+                cap.aux(|w| w.bytes(b));
+            }
+        },
+    ))
+}
+
+/// send and sendto.
+#[inline(always)]
+unsafe fn send_traced(
+    func: Func,
+    fd: c_int,
+    buf: *const c_void,
+    len: usize,
+    flags: c_int,
+    addr: *const sockaddr,
+    alen: socklen_t,
+) -> ssize_t {
+    ret_size(call!(
+        func,
+        [fd as u64, p(buf), len as u64, flags as u64, p(addr), u64::from(alen)],
+        |_| {},
+        // SAFETY: the caller's buffer and address, checked by the kernel.
+        || unsafe { sys::socket::sendto(fd, buf.cast(), len, flags, addr.cast(), alen) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel read the `n` bytes it sent.
+                unsafe { tr::payload(cap, buf, *n) };
+                if !addr.is_null() {
+                    tr::addr_in(cap, addr.cast(), alen, r);
+                }
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn send(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> ssize_t {
-    // SAFETY: the caller's buffer, checked by the kernel.
-    ret_size(unsafe { sys::socket::sendto(fd, buf.cast(), len, flags, core::ptr::null(), 0) })
+    // SAFETY: forwarded.
+    unsafe { send_traced(Func::Send, fd, buf, len, flags, core::ptr::null(), 0) }
+}
+
+/// recv and recvfrom.
+#[inline(always)]
+unsafe fn recv_traced(
+    func: Func,
+    fd: c_int,
+    buf: *mut c_void,
+    len: usize,
+    flags: c_int,
+    addr: *mut sockaddr,
+    alen: *mut socklen_t,
+) -> ssize_t {
+    ret_size(call!(
+        func,
+        [fd as u64, p(buf), len as u64, flags as u64, p(addr), p(alen)],
+        |cap| {
+            if !addr.is_null() {
+                tr::len_before(cap, alen)
+            }
+        },
+        // SAFETY: the caller's buffers, checked by the kernel.
+        || unsafe { sys::socket::recvfrom(fd, buf.cast(), len, flags, addr.cast(), alen) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel wrote `n` bytes (MSG_TRUNC can report
+                // more than `len`: only what fits was written).
+                unsafe { tr::payload(cap, buf, (*n).min(len)) };
+                cap.data_total = *n as u64;
+                if !addr.is_null() {
+                    // SAFETY: the call succeeded: the kernel wrote `*alen` and the address.
+                    unsafe { tr::addr_out(cap, addr.cast(), alen) };
+                }
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn recv(fd: c_int, buf: *mut c_void, len: usize, flags: c_int) -> ssize_t {
-    // SAFETY: the caller's buffer, checked by the kernel.
-    ret_size(unsafe { sys::socket::recvfrom(fd, buf.cast(), len, flags, core::ptr::null_mut(), core::ptr::null_mut()) })
+    // SAFETY: forwarded.
+    unsafe {
+        recv_traced(
+            Func::Recv,
+            fd,
+            buf,
+            len,
+            flags,
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+        )
+    }
 }
 
 #[no_mangle]
@@ -383,8 +594,8 @@ pub unsafe extern "C" fn sendto(
     addr: *const sockaddr,
     alen: socklen_t,
 ) -> ssize_t {
-    // SAFETY: the caller's buffer and address, checked by the kernel.
-    ret_size(unsafe { sys::socket::sendto(fd, buf.cast(), len, flags, addr.cast(), alen) })
+    // SAFETY: forwarded.
+    unsafe { send_traced(Func::Sendto, fd, buf, len, flags, addr, alen) }
 }
 
 #[no_mangle]
@@ -396,26 +607,89 @@ pub unsafe extern "C" fn recvfrom(
     addr: *mut sockaddr,
     alen: *mut socklen_t,
 ) -> ssize_t {
-    // SAFETY: the caller's buffers, checked by the kernel.
-    ret_size(unsafe { sys::socket::recvfrom(fd, buf.cast(), len, flags, addr.cast(), alen) })
+    // SAFETY: forwarded.
+    unsafe { recv_traced(Func::Recvfrom, fd, buf, len, flags, addr, alen) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
-    // SAFETY: the caller's message header, checked by the kernel.
-    ret_size(unsafe { sys::socket::sendmsg(fd, msg.cast(), flags) })
+    ret_size(call!(
+        Func::Sendmsg,
+        [fd as u64, p(msg), flags as u64, 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's message header, checked by the kernel.
+        || unsafe { sys::socket::sendmsg(fd, msg.cast(), flags) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the call succeeded with `msg`, sending `n` bytes.
+                unsafe { tr::msg_capture(cap, msg.cast(), *n, false) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
-    // SAFETY: the caller's message header, checked by the kernel.
-    ret_size(unsafe { sys::socket::recvmsg(fd, msg.cast(), flags) })
+    ret_size(call!(
+        Func::Recvmsg,
+        [fd as u64, p(msg), flags as u64, 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's message header, checked by the kernel.
+        || unsafe { sys::socket::recvmsg(fd, msg.cast(), flags) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the call succeeded with `msg`, receiving `n` bytes
+                // (MSG_TRUNC can report more: only what fits was written).
+                let fits = unsafe { iov_total(msg) };
+                unsafe { tr::msg_capture(cap, msg.cast(), (*n).min(fits), true) };
+                cap.data_total = *n as u64;
+            }
+        },
+    ))
+}
+
+/// The total length of a message's iovecs.
+///
+/// # Safety
+/// The kernel has just used `msg` and its iovecs.
+unsafe fn iov_total(msg: *const msghdr) -> usize {
+    // SAFETY: the caller's contract.
+    let m = unsafe { msg.read_unaligned() };
+    let mut t: usize = 0;
+    for i in 0..m.msg_iovlen {
+        // SAFETY: as above.
+        t = t.saturating_add(unsafe { m.msg_iov.add(i).read_unaligned() }.iov_len);
+    }
+    t
+}
+
+/// sendmmsg and recvmmsg: each message's `msg_len` (what the kernel wrote).
+unsafe fn mmsg_lens(cap: &mut tr::Cap, vec: *const mmsghdr, n: i32) {
+    let shown = (n.max(0) as usize).min(32);
+    cap.aux(|w| {
+        w.u32(shown as u32);
+        for i in 0..shown {
+            // SAFETY: the kernel wrote the `msg_len` of the first `n` messages.
+            w.u32(unsafe { (*vec.add(i)).msg_len });
+        }
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn sendmmsg(fd: c_int, vec: *mut mmsghdr, vlen: c_uint, flags: c_int) -> c_int {
-    // SAFETY: the caller's message vector, checked by the kernel.
-    ret(unsafe { sys::socket::sendmmsg(fd, vec.cast(), vlen, flags) })
+    ret(call!(
+        Func::Sendmmsg,
+        [fd as u64, p(vec), u64::from(vlen), flags as u64, 0, 0],
+        |_| {},
+        // SAFETY: the caller's message vector, checked by the kernel.
+        || unsafe { sys::socket::sendmmsg(fd, vec.cast(), vlen, flags) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the call succeeded for `n` messages.
+                unsafe { mmsg_lens(cap, vec, *n) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
@@ -426,8 +700,19 @@ pub unsafe extern "C" fn recvmmsg(
     flags: c_int,
     timeout: *mut libc::timespec,
 ) -> c_int {
-    // SAFETY: the caller's message vector and timeout, checked by the kernel.
-    ret(unsafe { sys::socket::recvmmsg(fd, vec.cast(), vlen, flags, timeout.cast()) })
+    ret(call!(
+        Func::Recvmmsg,
+        [fd as u64, p(vec), u64::from(vlen), flags as u64, p(timeout), 0],
+        |_| {},
+        // SAFETY: the caller's message vector and timeout, checked by the kernel.
+        || unsafe { sys::socket::recvmmsg(fd, vec.cast(), vlen, flags, timeout.cast()) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the call succeeded for `n` messages.
+                unsafe { mmsg_lens(cap, vec, *n) };
+            }
+        },
+    ))
 }
 
 /// Fortified `recv` (`-D_FORTIFY_SOURCE=2`): aborts when `len` exceeds the

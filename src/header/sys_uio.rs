@@ -4,7 +4,9 @@ use core::ffi::{c_int, c_void};
 
 use super::errno::ret_size;
 use super::ssize_t;
+use super::trace::{self as tr, call, p};
 use crate::sys;
+use crate::trace::Func;
 
 #[repr(C)]
 pub struct iovec {
@@ -14,12 +16,36 @@ pub struct iovec {
 
 #[no_mangle]
 pub unsafe extern "C" fn readv(fd: c_int, iov: *const iovec, iovcnt: c_int) -> ssize_t {
-    // SAFETY: the caller's iovec array, checked by the kernel.
-    ret_size(unsafe { sys::io::readv(fd, iov.cast(), iovcnt) })
+    // Traced only on sockets (`Func::only_on_sockets`).
+    ret_size(call!(
+        Func::Readv,
+        [fd as u64, p(iov), iovcnt as u64, 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's iovec array, checked by the kernel.
+        || unsafe { sys::io::readv(fd, iov.cast(), iovcnt) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel used the `iovcnt` iovecs and wrote `n` bytes.
+                unsafe { tr::iov_aux(cap, iov.cast(), iovcnt, *n) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn writev(fd: c_int, iov: *const iovec, iovcnt: c_int) -> ssize_t {
-    // SAFETY: the caller's iovec array, checked by the kernel.
-    ret_size(unsafe { sys::io::writev(fd, iov.cast(), iovcnt) })
+    // Traced only on sockets (`Func::only_on_sockets`).
+    ret_size(call!(
+        Func::Writev,
+        [fd as u64, p(iov), iovcnt as u64, 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's iovec array, checked by the kernel.
+        || unsafe { sys::io::writev(fd, iov.cast(), iovcnt) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel used the `iovcnt` iovecs and read `n` bytes.
+                unsafe { tr::iov_aux(cap, iov.cast(), iovcnt, *n) };
+            }
+        },
+    ))
 }

@@ -35,4 +35,26 @@ static inline struct cmsghdr *sockshim_cmsg_nxthdr(struct msghdr *mhdr, struct c
     return cmsg;
 }
 
+/* <netdb.h> */
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern int *__h_errno_location(void);
+#ifdef __cplusplus
+}
+#endif
+#define h_errno (*__h_errno_location())
+#define h_addr h_addr_list[0]
+
+/* <fcntl.h>: variadic in C. sockshim defines them with an unsigned long third
+ * argument, which the x86_64 calling convention passes the same way. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+int fcntl(int fd, int cmd, ...);
+int fcntl64(int fd, int cmd, ...);
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* SOCKSHIM_MACROS_H */

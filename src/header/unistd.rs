@@ -5,23 +5,65 @@ use core::ffi::{c_int, c_void};
 
 use super::errno::{__chk_fail, ret, ret_size};
 use super::ssize_t;
-use crate::sys;
+use super::trace::{self as tr, call, p};
+use crate::sys::{self, Errno};
+use crate::trace::{fdtable, runtime, Func};
 
 #[no_mangle]
 pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: usize) -> ssize_t {
-    // SAFETY: the caller's buffer, checked by the kernel.
-    ret_size(unsafe { sys::io::read(fd, buf.cast(), count) })
+    // Traced only on sockets (`Func::only_on_sockets`).
+    ret_size(call!(
+        Func::Read,
+        [fd as u64, p(buf), count as u64, 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's buffer, checked by the kernel.
+        || unsafe { sys::io::read(fd, buf.cast(), count) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel wrote the `n` bytes it read.
+                unsafe { tr::payload(cap, buf, *n) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> ssize_t {
-    // SAFETY: the caller's buffer, checked by the kernel.
-    ret_size(unsafe { sys::io::write(fd, buf.cast(), count) })
+    ret_size(call!(
+        Func::Write,
+        [fd as u64, p(buf), count as u64, 0, 0, 0],
+        |_| {},
+        // SAFETY: the caller's buffer, checked by the kernel.
+        || unsafe { sys::io::write(fd, buf.cast(), count) },
+        |cap, r| {
+            if let Ok(n) = r {
+                // SAFETY: the kernel read the `n` bytes it wrote.
+                unsafe { tr::payload(cap, buf, *n) };
+            }
+        },
+    ))
 }
 
 #[no_mangle]
 pub extern "C" fn close(fd: c_int) -> c_int {
-    ret(sys::io::close(fd))
+    ret(call!(
+        Func::Close,
+        [fd as u64, 0, 0, 0, 0, 0],
+        |_| {},
+        || {
+            // The tracer's own descriptors do not exist for the program.
+            if runtime::is_tracer_fd(fd) {
+                return Err(Errno(libc::EBADF));
+            }
+            sys::io::close(fd)
+        },
+        // Even a failed close (EINTR, EIO) has released the number.
+        |_, r| {
+            if !matches!(r, Err(Errno(libc::EBADF))) {
+                fdtable::forget(fd)
+            }
+        },
+    ))
 }
 
 /// Fortified `read`: aborts when `count` exceeds the buffer the compiler saw.

@@ -8,10 +8,18 @@
 mod cancel;
 mod raw;
 
+pub mod clock;
+pub mod dns_io;
+pub mod env;
+pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod mem;
 pub mod poll;
+pub mod proc;
+pub mod random;
 pub mod socket;
+pub mod time;
 
 pub use cancel::cancellable;
 

@@ -1,1 +1,37 @@
-//! Call tracing for preloaded programs: configuration, descriptor table, decoding, sinks.
+//! Call tracing for preloaded programs: strace-style text, JSON lines and a
+//! binary recording of every socket call of an unchanged program.
+//!
+//! - [`config`]: the `SOCKSHIM_*` environment contract.
+//! - [`func`]: the traced functions and their classes (the filter).
+//! - [`event`]: one call as plain data; [`decode`] says what its arguments
+//!   mean, once for every format; [`text`] and [`json`] print it.
+//! - [`record`]: the recording's format, and its reader.
+//! - [`fdtable`]: which descriptors are sockets.
+//! - [`runtime`]: the live tracer's state and destinations.
+//!
+//! Everything here is safe Rust; the capture of the program's memory and
+//! the hooks live in the C skin (`header::trace`).
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod decode;
+pub mod event;
+pub mod fdtable;
+pub mod func;
+pub mod json;
+pub mod names;
+pub mod out;
+pub mod record;
+pub mod resolve;
+pub mod runtime;
+pub mod sockaddr;
+pub mod text;
+
+pub use config::Config;
+pub use decode::Descs;
+pub use event::{Event, FdDesc};
+pub use func::{Func, FuncSet};
+pub use json::format_json;
+pub use out::Out;
+pub use record::{read_header, records, FdNotes, Header, Reader, Record, RecordError};
+pub use text::{format_line, TextOptions, TimeFormat};

@@ -1,1 +1,130 @@
-//! `getprotobyname` and friends: /etc/protocols.
+//! `getprotobyname`, `getprotobynumber` and their `_r` forms:
+//! /etc/protocols, read by `crate::resolve::files` as glibc's nss_files
+//! reads it. Same contract as the services functions (`services.rs`):
+//! case-sensitive names and aliases, 0 / `ERANGE` / the file's errno from
+//! the `_r` forms, per-thread storage for the others.
+
+use core::ffi::{c_char, c_int};
+use core::ptr;
+
+use super::super::errno::set_errno;
+use super::services::{c_bytes, caller_buf, sockshim_tls_netdb_buf, NETDB_BUFLEN};
+use crate::resolve::files::entry::{self, Entry, Outcome};
+use crate::sys::Errno;
+
+#[repr(C)]
+pub struct protoent {
+    pub p_name: *mut c_char,
+    pub p_aliases: *mut *mut c_char,
+    pub p_proto: c_int,
+}
+
+extern "C" {
+    /// The calling thread's `protoent` (src/resolve/files/tls.c).
+    fn sockshim_tls_protoent() -> *mut protoent;
+}
+
+/// Which buffer of tls.c.
+const PROTOCOLS_BUF: c_int = 1;
+
+/// The `_r` functions' return value and errno; stores the entry.
+///
+/// # Safety
+/// `result_buf` and `result` are valid for writes.
+unsafe fn finish_r(outcome: Outcome, result_buf: *mut protoent, result: *mut *mut protoent) -> c_int {
+    let (ret, entry) = match outcome {
+        Outcome::Found(e) => (0, Some(e)),
+        Outcome::NotFound => (0, None),
+        Outcome::Range => (libc::ERANGE, None),
+        Outcome::Unavail(e) => (e, None),
+    };
+    // SAFETY: the caller's contract.
+    unsafe {
+        *result = match entry {
+            Some(Entry {
+                name, aliases, number, ..
+            }) => {
+                *result_buf = protoent {
+                    p_name: name as *mut c_char,
+                    p_aliases: aliases as *mut *mut c_char,
+                    p_proto: number,
+                };
+                result_buf
+            }
+            None => ptr::null_mut(),
+        }
+    };
+    set_errno(Errno(ret));
+    ret
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getprotobyname_r(
+    name: *const c_char,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: a C string from the caller, unchanged during the call.
+    let name = unsafe { c_bytes(name).unwrap_or_default() };
+    // SAFETY: the caller's buffer of `buflen` bytes.
+    let buf = unsafe { caller_buf(buf, buflen) };
+    let outcome = entry::protocol_r(buf, |p| p.is_named(name));
+    // SAFETY: the caller's result pointers.
+    unsafe { finish_r(outcome, result_buf, result) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getprotobynumber_r(
+    proto: c_int,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: the caller's buffer of `buflen` bytes.
+    let buf = unsafe { caller_buf(buf, buflen) };
+    let outcome = entry::protocol_r(buf, |p| p.number == proto);
+    // SAFETY: the caller's result pointers.
+    unsafe { finish_r(outcome, result_buf, result) }
+}
+
+/// The non-`_r` form: the `_r` one with the thread's buffer, doubled while
+/// it is too small.
+///
+/// # Safety
+/// `lookup` is a `_r` call with the caller's other arguments.
+unsafe fn with_thread_buffer(
+    lookup: impl Fn(*mut protoent, *mut c_char, usize, *mut *mut protoent) -> c_int,
+) -> *mut protoent {
+    let mut want = NETDB_BUFLEN;
+    loop {
+        let mut len = 0usize;
+        // SAFETY: tls.c returns this thread's buffer of `len` bytes, or NULL.
+        let buf = unsafe { sockshim_tls_netdb_buf(PROTOCOLS_BUF, want, &mut len) };
+        if buf.is_null() {
+            set_errno(Errno(libc::ENOMEM));
+            return ptr::null_mut();
+        }
+        let mut result = ptr::null_mut();
+        // SAFETY: this thread's protoent and buffer, used by no one else.
+        let ret = lookup(unsafe { sockshim_tls_protoent() }, buf, len, &mut result);
+        if ret != libc::ERANGE {
+            return result;
+        }
+        want = len.saturating_mul(2);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
+    // SAFETY: the caller's string; the thread's own storage.
+    unsafe { with_thread_buffer(|r, b, l, res| getprotobyname_r(name, r, b, l, res)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
+    // SAFETY: the thread's own storage.
+    unsafe { with_thread_buffer(|r, b, l, res| getprotobynumber_r(proto, r, b, l, res)) }
+}

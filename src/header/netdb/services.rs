@@ -1,1 +1,176 @@
-//! `getservbyname` and friends: /etc/services.
+//! `getservbyname`, `getservbyport` and their `_r` forms: /etc/services,
+//! read by `crate::resolve::files` exactly as glibc's nss_files reads it.
+//!
+//! glibc's contract, verified against glibc 2.36: names and protocols are
+//! compared case-sensitively (`strcmp`), with the aliases; a NULL `proto`
+//! matches any protocol; the port is compared in network byte order, as
+//! an `int`. The `_r` forms return 0 (errno set to 0) with `*result` the
+//! entry or NULL when there is none, `ERANGE` (errno too) when the buffer is
+//! too small, and the errno of a file that cannot be read. The others
+//! return per-thread storage, growing their buffer on `ERANGE` from 1024
+//! bytes as glibc does.
+
+use core::ffi::{c_char, c_int, CStr};
+use core::ptr;
+
+use super::super::errno::set_errno;
+use crate::resolve::files::entry::{self, Entry, Outcome};
+use crate::sys::Errno;
+
+#[repr(C)]
+pub struct servent {
+    pub s_name: *mut c_char,
+    pub s_aliases: *mut *mut c_char,
+    /// The port in network byte order.
+    pub s_port: c_int,
+    pub s_proto: *mut c_char,
+}
+
+extern "C" {
+    /// The calling thread's `servent` (src/resolve/files/tls.c).
+    fn sockshim_tls_servent() -> *mut servent;
+    /// The calling thread's buffer `which`, at least `want` bytes (tls.c).
+    pub(super) fn sockshim_tls_netdb_buf(which: c_int, want: usize, len: *mut usize) -> *mut c_char;
+}
+
+/// glibc's first size for the non-`_r` functions' buffer.
+pub(super) const NETDB_BUFLEN: usize = 1024;
+/// Which buffer of tls.c.
+const SERVICES_BUF: c_int = 0;
+
+/// The bytes of a C string (None for NULL).
+///
+/// # Safety
+/// `s` is NULL or a NUL-terminated string that stays unchanged for `'a`.
+pub(super) unsafe fn c_bytes<'a>(s: *const c_char) -> Option<&'a [u8]> {
+    // SAFETY: the caller's contract; the scan stops at the first NUL.
+    (!s.is_null()).then(|| unsafe { CStr::from_ptr(s) }.to_bytes())
+}
+
+/// The caller's buffer as a slice (empty for NULL); its length is capped so
+/// that the addresses it spans do not wrap.
+///
+/// # Safety
+/// `buf` is NULL or writable for `buflen` bytes, used by nothing else during
+/// the call.
+pub(super) unsafe fn caller_buf<'a>(buf: *mut c_char, buflen: usize) -> &'a mut [u8] {
+    if buf.is_null() {
+        return &mut [];
+    }
+    let len = buflen.min(isize::MAX as usize).min(usize::MAX - buf as usize);
+    // SAFETY: the caller's contract.
+    unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) }
+}
+
+/// The `_r` functions' return value and errno for an outcome; stores the
+/// entry in `*result_buf` and sets `*result`.
+///
+/// # Safety
+/// `result_buf` and `result` are valid for writes.
+unsafe fn finish_r(outcome: Outcome, result_buf: *mut servent, result: *mut *mut servent) -> c_int {
+    let (ret, entry) = match outcome {
+        Outcome::Found(e) => (0, Some(e)),
+        Outcome::NotFound => (0, None),
+        Outcome::Range => (libc::ERANGE, None),
+        Outcome::Unavail(e) => (e, None),
+    };
+    // SAFETY: the caller's contract.
+    unsafe {
+        *result = match entry {
+            Some(Entry {
+                name,
+                proto,
+                aliases,
+                number,
+            }) => {
+                *result_buf = servent {
+                    s_name: name as *mut c_char,
+                    s_aliases: aliases as *mut *mut c_char,
+                    s_port: number,
+                    s_proto: proto as *mut c_char,
+                };
+                result_buf
+            }
+            None => ptr::null_mut(),
+        }
+    };
+    set_errno(Errno(ret));
+    ret
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getservbyname_r(
+    name: *const c_char,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: C strings from the caller, unchanged during the call.
+    let (name, proto) = unsafe { (c_bytes(name).unwrap_or_default(), c_bytes(proto)) };
+    // SAFETY: the caller's buffer of `buflen` bytes.
+    let buf = unsafe { caller_buf(buf, buflen) };
+    let outcome = entry::service_r(buf, |s| proto.is_none_or(|p| s.proto == p) && s.is_named(name));
+    // SAFETY: the caller's result pointers.
+    unsafe { finish_r(outcome, result_buf, result) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getservbyport_r(
+    port: c_int,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: a C string from the caller, unchanged during the call.
+    let proto = unsafe { c_bytes(proto) };
+    // SAFETY: the caller's buffer of `buflen` bytes.
+    let buf = unsafe { caller_buf(buf, buflen) };
+    let outcome = entry::service_r(buf, |s| {
+        i32::from(s.port.to_be()) == port && proto.is_none_or(|p| s.proto == p)
+    });
+    // SAFETY: the caller's result pointers.
+    unsafe { finish_r(outcome, result_buf, result) }
+}
+
+/// The non-`_r` form: the `_r` one with the thread's buffer, doubled while
+/// it is too small.
+///
+/// # Safety
+/// `lookup` is a `_r` call with the caller's other arguments.
+unsafe fn with_thread_buffer(
+    lookup: impl Fn(*mut servent, *mut c_char, usize, *mut *mut servent) -> c_int,
+) -> *mut servent {
+    let mut want = NETDB_BUFLEN;
+    loop {
+        let mut len = 0usize;
+        // SAFETY: tls.c returns this thread's buffer of `len` bytes, or NULL.
+        let buf = unsafe { sockshim_tls_netdb_buf(SERVICES_BUF, want, &mut len) };
+        if buf.is_null() {
+            set_errno(Errno(libc::ENOMEM));
+            return ptr::null_mut();
+        }
+        let mut result = ptr::null_mut();
+        // SAFETY: this thread's servent and buffer, used by no one else.
+        let ret = lookup(unsafe { sockshim_tls_servent() }, buf, len, &mut result);
+        if ret != libc::ERANGE {
+            return result;
+        }
+        want = len.saturating_mul(2);
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
+    // SAFETY: the caller's strings; the thread's own storage.
+    unsafe { with_thread_buffer(|r, b, l, res| getservbyname_r(name, proto, r, b, l, res)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
+    // SAFETY: the caller's string; the thread's own storage.
+    unsafe { with_thread_buffer(|r, b, l, res| getservbyport_r(port, proto, r, b, l, res)) }
+}

@@ -1,1 +1,100 @@
-//! /etc/hosts, /etc/services, /etc/protocols and /etc/nsswitch.conf.
+//! /etc/hosts, /etc/services, /etc/protocols and /etc/nsswitch.conf, as
+//! glibc 2.36's nss_files reads them:
+//!
+//! - `hosts`, `services`, `protocols`, `nsswitch`: one parser per file,
+//!   safe and allocation-free over `&[u8]`;
+//! - `cache`: each file read through `crate::sys` and kept as a snapshot
+//!   while its identity (device, inode, size, mtime) is unchanged;
+//! - the iteration functions below, what the rest of the resolver calls.
+
+pub mod hosts;
+pub mod nsswitch;
+pub mod protocols;
+pub mod services;
+
+pub mod entry;
+
+mod cache;
+mod text;
+
+use core::ops::ControlFlow;
+
+pub use cache::{for_each_line, Db, Line};
+pub use hosts::HostsLine;
+pub use nsswitch::{Action, Source, SourceItem, Sources, Status};
+pub use protocols::ProtocolLine;
+pub use services::ServiceLine;
+pub use text::Words;
+
+use super::LookupError;
+use crate::inet::is_c_space;
+
+/// Every valid line of /etc/hosts, in file order, until `f` breaks.
+/// `Err(System(errno))`: the file cannot be read (glibc: status UNAVAIL,
+/// h_errno NO_DATA for a missing file; TRYAGAIN for `EAGAIN`).
+pub fn for_each_host(mut f: impl FnMut(&HostsLine<'_>) -> ControlFlow<()>) -> Result<(), LookupError> {
+    for_each_view(Db::Hosts, |line| match hosts::parse_line(line) {
+        Some(h) => f(&h),
+        None => ControlFlow::Continue(()),
+    })
+}
+
+/// Every valid line of /etc/services, in file order, until `f` breaks.
+pub fn for_each_service(mut f: impl FnMut(&ServiceLine<'_>) -> ControlFlow<()>) -> Result<(), LookupError> {
+    for_each_view(Db::Services, |line| match services::parse_line(line) {
+        Some(s) => f(&s),
+        None => ControlFlow::Continue(()),
+    })
+}
+
+/// Every valid line of /etc/protocols, in file order, until `f` breaks.
+pub fn for_each_protocol(mut f: impl FnMut(&ProtocolLine<'_>) -> ControlFlow<()>) -> Result<(), LookupError> {
+    for_each_view(Db::Protocols, |line| match protocols::parse_line(line) {
+        Some(p) => f(&p),
+        None => ControlFlow::Continue(()),
+    })
+}
+
+/// The hosts line of /etc/nsswitch.conf (`files dns` when there is no file
+/// or no hosts line).
+pub fn hosts_sources() -> Sources {
+    let mut reader = nsswitch::Reader::default();
+    let read = for_each_line(Db::Nsswitch, |line| reader.line(text::c_str(line.bytes)));
+    match read {
+        Ok(()) => reader.finish(),
+        // glibc ignores these and uses the defaults; other errors make it
+        // fail every lookup.
+        Err(LookupError::System(
+            libc::ENOENT | libc::EACCES | libc::EISDIR | libc::ELOOP | libc::ENOTDIR | libc::EPERM,
+        )) => Sources::default_hosts(),
+        Err(LookupError::System(e)) => Sources::unusable(e),
+        Err(_) => Sources::default_hosts(),
+    }
+}
+
+/// The longest last line rebuilt by `for_each_view`'s quirk below.
+const LAST_LINE_MAX: usize = 1024;
+
+/// Each line as glibc's parsers see it: the C string the line holds. One
+/// quirk is kept: glibc strips leading white space by moving the line left
+/// over itself without moving its NUL, so a last line with no newline (and
+/// no comment) ends with a copy of its last k bytes, k the white space
+/// stripped (`"  10.0.0.8 name"` reads as `"10.0.0.8 namee"`).
+fn for_each_view(db: Db, mut f: impl FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), LookupError> {
+    for_each_line(db, |line| {
+        if !line.is_complete() {
+            return ControlFlow::Continue(());
+        }
+        let c = text::c_str(line.bytes);
+        let k = c.iter().take_while(|&&b| is_c_space(b)).count();
+        let shifted = k > 0 && k < c.len() && c.len() <= LAST_LINE_MAX && !c.contains(&b'\n') && !c.contains(&b'#');
+        if !shifted {
+            return f(c);
+        }
+        let mut moved = [0u8; LAST_LINE_MAX];
+        let n = c.len();
+        moved[..n - k].copy_from_slice(&c[k..]);
+        moved[n - k..n].copy_from_slice(&c[n - k..]);
+        f(&moved[..n])
+    })
+}

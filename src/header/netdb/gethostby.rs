@@ -1,0 +1,300 @@
+//! gethostbyname, gethostbyname2, gethostbyaddr and their `_r` forms.
+//!
+//! The lookups, their glibc 2.36 results and how much of a `_r` caller's
+//! buffer glibc needs are the safe core's (`resolve::hostent`); this skin
+//! lays the entry out in the buffer as glibc would (never needing more than
+//! glibc), and stores `*result`, `h_errno` and errno. The non-_r forms use a
+//! per-thread hostent and a buffer grown to fit (tls.c). `RES_USE_INET6` is
+//! not supported (glibc deprecates it): IPv4 results are never mapped.
+
+use core::ffi::{c_char, c_int, c_void};
+use core::mem::size_of;
+use core::ptr;
+
+use super::*;
+use crate::header::errno::set_errno;
+use crate::resolve::hostent::{self as core_hostent, Answer, Entry, Failure, Layout, Room};
+use crate::resolve::system::SystemSources;
+use crate::resolve::Addr;
+use crate::sys::Errno;
+
+/// The least per-thread buffer of the non-_r calls.
+const TLS_BUF: usize = 8192;
+const PTR: usize = size_of::<*mut c_char>();
+
+extern "C" {
+    fn sockshim_tls_hostent() -> *mut hostent;
+    fn sockshim_tls_hostbuf() -> *mut *mut c_char;
+    fn sockshim_tls_hostbuf_len() -> *mut usize;
+}
+
+fn up(x: usize, align: usize) -> usize {
+    x.div_ceil(align) * align
+}
+
+/// The bytes of address `i` of `e` (for `Reverse`, the caller's).
+fn addr_bytes<'a>(e: &'a Entry, i: usize, caller: &'a [u8]) -> &'a [u8] {
+    match (e.layout, e.host.addrs().get(i)) {
+        (Layout::Reverse { from }, _) => caller.get(from..from + e.length).unwrap_or(&[]),
+        (_, Some(Addr::V4(b))) => b,
+        (_, Some(Addr::V6(b))) => b,
+        (_, None) => &[],
+    }
+}
+
+/// Lays `e` out in `buf` (`buflen` bytes) as its layout says and fills
+/// `*he`. False (nothing written) if it does not fit, which `e.need`
+/// rules out.
+///
+/// # Safety
+/// `buf` is writable for `buflen` bytes; `he` is a writable hostent.
+unsafe fn fill(e: &Entry, caller: &[u8], he: *mut hostent, buf: *mut c_char, buflen: usize) -> bool {
+    let base = buf as usize;
+    let alen = e.length;
+    let name = e.host.name.as_bytes();
+    let naddrs = e.host.addrs().len();
+    let naliases = e.host.alias_count();
+    // Offsets from `buf`: (name, aliases' text, addresses, address pointers,
+    // alias pointers, end).
+    let (name_at, text_at, addrs_at, addr_list_at, alias_list_at, end) = match e.layout {
+        Layout::Numeric => (16 + 3 * PTR, 0, 0, 16, 16 + 2 * PTR, 16 + 3 * PTR + name.len() + 1),
+        Layout::Sequential => {
+            let text = e.host.aliases().map(|a| a.len() + 1).sum::<usize>();
+            let addrs_at = up(base + text + name.len() + 1, 4) - base;
+            let lists = up(base + addrs_at + naddrs * alen, PTR) - base;
+            let end = lists + (naddrs + 1) * PTR + (naliases + 1) * PTR;
+            (text, 0, addrs_at, lists, lists + (naddrs + 1) * PTR, end)
+        }
+        Layout::Reverse { .. } => {
+            let lists = up(base, PTR) - base;
+            let name_at = lists + 2 * PTR;
+            let addrs_at = up(base + name_at + name.len() + 1, 4) - base;
+            (name_at, 0, addrs_at, lists, lists + PTR, addrs_at + alen)
+        }
+    };
+    if buf.is_null() || end > buflen {
+        return false;
+    }
+    // SAFETY: every write below lands inside `buf[..end]`, `end <= buflen`;
+    // pointers are written unaligned where glibc's layout has them so.
+    unsafe {
+        let at = |off: usize| buf.add(off);
+        let put = |off: usize, s: &[u8]| {
+            ptr::copy_nonoverlapping(s.as_ptr(), at(off).cast::<u8>(), s.len());
+            *at(off + s.len()) = 0;
+        };
+        let addr_list = at(addr_list_at).cast::<*mut c_char>();
+        for i in 0..naddrs {
+            let a = addr_bytes(e, i, caller);
+            let off = addrs_at + i * alen;
+            ptr::write_bytes(at(off), 0, alen);
+            ptr::copy_nonoverlapping(a.as_ptr(), at(off).cast::<u8>(), a.len().min(alen));
+            addr_list.add(i).write_unaligned(at(off));
+        }
+        addr_list.add(naddrs).write_unaligned(ptr::null_mut());
+        let alias_list = at(alias_list_at).cast::<*mut c_char>();
+        let mut text = text_at;
+        for (i, a) in e.host.aliases().enumerate() {
+            put(text, a);
+            alias_list.add(i).write_unaligned(at(text));
+            text += a.len() + 1;
+        }
+        alias_list.add(naliases).write_unaligned(ptr::null_mut());
+        put(name_at, name);
+        he.write(hostent {
+            h_name: at(name_at),
+            h_aliases: alias_list,
+            h_addrtype: e.addrtype,
+            h_length: alen as c_int,
+            h_addr_list: addr_list,
+        });
+    }
+    true
+}
+
+/// The `_r` ending shared by the three reentrant calls.
+///
+/// # Safety
+/// The pointers are the caller's, as the `_r` functions document.
+unsafe fn finish_r(
+    a: Answer,
+    caller: &[u8],
+    ret: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    let f = match a {
+        // SAFETY: the caller's buffer and hostent.
+        Answer::Found(e) if unsafe { fill(&e, caller, ret, buf, buflen) } => {
+            // SAFETY: the caller's result and h_errno pointers.
+            unsafe {
+                *result = ret;
+                if let Some(h) = e.h_errno {
+                    *h_errnop = h;
+                }
+            }
+            if let Some(h) = e.global_h_errno {
+                set_h_errno(h);
+            }
+            set_errno(Errno(0));
+            return 0;
+        }
+        Answer::Found(_) => core_hostent::RANGE,
+        Answer::Failed(f) => f,
+    };
+    // SAFETY: the caller's result and h_errno pointers.
+    unsafe {
+        *result = ptr::null_mut();
+        if let Some(h) = f.h_errno {
+            *h_errnop = h;
+        }
+    }
+    if let Some(e) = f.errno {
+        set_errno(Errno(e));
+    }
+    f.ret
+}
+
+/// A failure of a non-_r call: h_errno unless 0 or untouched, and errno.
+fn fail_static(f: Failure) -> *mut hostent {
+    if let Some(h) = f.h_errno.filter(|&h| h != 0) {
+        set_h_errno(h);
+    }
+    if let Some(e) = f.errno {
+        set_errno(Errno(e));
+    }
+    ptr::null_mut()
+}
+
+/// The non-_r ending: the per-thread entry in a buffer grown to fit.
+fn finish_static(a: Answer, caller: &[u8]) -> *mut hostent {
+    let e = match a {
+        Answer::Found(e) => e,
+        Answer::Failed(f) => return fail_static(f),
+    };
+    // SAFETY: tls.c's per-thread hostent, buffer pointer and length.
+    let (he, bufp, lenp) = unsafe {
+        (
+            sockshim_tls_hostent(),
+            sockshim_tls_hostbuf(),
+            sockshim_tls_hostbuf_len(),
+        )
+    };
+    // SAFETY: `bufp` and `lenp` are this thread's own slots; the buffer is
+    // ours (malloc'd below, 16-aligned).
+    unsafe {
+        let need = e.need.at(0).max(TLS_BUF);
+        if (*bufp).is_null() || *lenp < need {
+            free((*bufp).cast());
+            *bufp = malloc(need).cast::<c_char>();
+            *lenp = if (*bufp).is_null() { 0 } else { need };
+        }
+        if (*bufp).is_null() || !fill(&e, caller, he, *bufp, *lenp) {
+            return fail_static(Failure {
+                h_errno: Some(NETDB_INTERNAL),
+                ret: libc::ENOMEM,
+                errno: Some(libc::ENOMEM),
+            });
+        }
+    }
+    // glibc's non-_r calls never store NETDB_SUCCESS; a numeric answer
+    // leaves errno alone, a looked-up one leaves the `_r` form's 0.
+    if let Some(h) = e.h_errno.filter(|&h| h != 0).or(e.global_h_errno) {
+        set_h_errno(h);
+    }
+    if e.layout != Layout::Numeric {
+        set_errno(Errno(0));
+    }
+    he
+}
+
+fn room(buf: *mut c_char, buflen: usize) -> Option<Room> {
+    Some(Room {
+        addr: buf as usize,
+        len: if buf.is_null() { 0 } else { buflen },
+    })
+}
+
+/// # Safety
+/// `addr` is NULL or readable for `len` bytes.
+unsafe fn addr_slice<'a>(addr: *const c_void, len: u32) -> &'a [u8] {
+    if addr.is_null() {
+        &[]
+    } else {
+        // SAFETY: the caller's contract.
+        unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), len as usize) }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname2_r(
+    name: *const c_char,
+    af: c_int,
+    ret: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: `name` is a C string (the contract).
+    let name = unsafe { c_opt(name) }.unwrap_or(&[]);
+    let a = core_hostent::by_name(&mut SystemSources::new(), name, af, room(buf, buflen));
+    // SAFETY: the caller's pointers.
+    unsafe { finish_r(a, &[], ret, buf, buflen, result, h_errnop) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname_r(
+    name: *const c_char,
+    ret: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { gethostbyname2_r(name, core_hostent::AF_INET, ret, buf, buflen, result, h_errnop) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyaddr_r(
+    addr: *const c_void,
+    len: u32,
+    af: c_int,
+    ret: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: `addr` holds `len` bytes (the contract).
+    let caller = unsafe { addr_slice(addr, len) };
+    let a = core_hostent::by_addr(&mut SystemSources::new(), caller, af, room(buf, buflen));
+    // SAFETY: the caller's pointers.
+    unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
+    // SAFETY: `name` is a C string (the contract).
+    let name = unsafe { c_opt(name) }.unwrap_or(&[]);
+    finish_static(core_hostent::by_name(&mut SystemSources::new(), name, af, None), &[])
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
+    // SAFETY: forwarded contract.
+    unsafe { gethostbyname2(name, core_hostent::AF_INET) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int) -> *mut hostent {
+    // SAFETY: `addr` holds `len` bytes (the contract).
+    let caller = unsafe { addr_slice(addr, len) };
+    finish_static(
+        core_hostent::by_addr(&mut SystemSources::new(), caller, af, None),
+        caller,
+    )
+}

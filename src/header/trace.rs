@@ -1,0 +1,730 @@
+//! The tracing skin: the one generic wrapper every exported function's
+//! call goes through (`call`), the capture of the program's memory for an
+//! event, and the library constructor that reads the configuration.
+//!
+//! Disabled, `call` is one relaxed atomic load and the plain syscall.
+//! Enabled, it captures what it needs before the call (value-result
+//! lengths, `-yy` descriptions), holds nothing across the call, and after
+//! it updates the descriptor table, reads the memory the kernel accepted
+//! (bounded by the lengths), and emits the event. errno is preserved.
+
+use core::ffi::{c_int, c_void};
+
+use crate::header::errno::set_errno;
+use crate::sys::{self, Errno, Result};
+use crate::trace::decode::{self, Descs};
+use crate::trace::event::{AuxWriter, Event, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MAX, AUX_POLLFDS};
+use crate::trace::{config::Config, fdtable, runtime, Func};
+
+/// Payload bytes gathered from several buffers (iovecs) for one event.
+const GATHER_MAX: usize = 512;
+
+/// What the hooks of one call capture.
+pub(crate) struct Cap<'a> {
+    pub args: [u64; 6],
+    pub len_in: u32,
+    pub len_out: u32,
+    pub addr: [u8; ADDR_MAX],
+    pub addr_len: usize,
+    pub aux: [u8; AUX_MAX],
+    pub aux_len: usize,
+    pub data: &'a [u8],
+    pub data_total: u64,
+    pub gather: [u8; GATHER_MAX],
+    pub gathered: bool,
+    /// False when the call is not to be reported (a `read` on a pipe).
+    pub report: bool,
+}
+
+impl<'a> Cap<'a> {
+    fn new(args: [u64; 6]) -> Cap<'a> {
+        Cap {
+            args,
+            len_in: u32::MAX,
+            len_out: u32::MAX,
+            addr: [0; ADDR_MAX],
+            addr_len: 0,
+            aux: [0; AUX_MAX],
+            aux_len: 0,
+            data: &[],
+            data_total: 0,
+            gather: [0; GATHER_MAX],
+            gathered: false,
+            report: true,
+        }
+    }
+
+    /// Fills `aux` through an `AuxWriter`.
+    pub fn aux(&mut self, f: impl FnOnce(&mut AuxWriter)) {
+        let mut w = AuxWriter::new(&mut self.aux);
+        f(&mut w);
+        self.aux_len = w.len();
+    }
+}
+
+/// A call's success value, as the event's return.
+pub(crate) trait RetVal {
+    fn as_ret(&self) -> i64;
+}
+impl RetVal for i32 {
+    fn as_ret(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+impl RetVal for usize {
+    fn as_ret(&self) -> i64 {
+        *self as i64
+    }
+}
+impl RetVal for () {
+    fn as_ret(&self) -> i64 {
+        0
+    }
+}
+
+/// Runs `syscall` as function `func` with arguments `args` (integers and
+/// pointer values, in C order), traced when tracing is on: `pre` runs
+/// before the call, `post` after it.
+///
+/// `call!(func, args, pre, syscall, post)`. A macro rather than a function
+/// so that the disabled path is only the load and the syscall: nothing of
+/// the tracing arguments (the array, the closures) is built before the test.
+macro_rules! call {
+    ($func:expr, $args:expr, $pre:expr, $sys:expr, $post:expr $(,)?) => {{
+        // `$sys` is a closure literal, written out in both branches so that
+        // the disabled branch calls it inline with nothing captured in memory.
+        if !$crate::trace::runtime::enabled() {
+            ($sys)()
+        } else {
+            $crate::header::trace::traced($func, $args, $pre, $sys, $post)
+        }
+    }};
+}
+pub(crate) use call;
+
+#[cold]
+#[inline(never)]
+pub(crate) fn traced<'a, T: RetVal>(
+    func: Func,
+    args: [u64; 6],
+    pre: impl FnOnce(&mut Cap<'a>),
+    syscall: impl FnOnce() -> Result<T>,
+    post: impl FnOnce(&mut Cap<'a>, &Result<T>),
+) -> Result<T> {
+    let saved = errno();
+    // A call made by a signal handler that interrupted the tracer keeps
+    // the descriptor table right but is not reported.
+    let outer = sys::proc::enter_tracer();
+    let mut cap = Cap::new(args);
+    if func.only_on_sockets() {
+        cap.report = fdtable::is_socket(args[0] as c_int);
+    }
+    let report = outer && cap.report && runtime::wanted(func);
+    if report {
+        pre(&mut cap);
+    }
+    let describe = report && runtime::describing();
+    let desc_arg = if describe && has_fd_arg(func) {
+        runtime::describe(args[0] as c_int)
+    } else {
+        None
+    };
+    let start = if report { sys::clock::realtime_ns() } else { 0 };
+    if outer {
+        sys::proc::leave_tracer();
+    }
+    let r = syscall();
+    let end = if report { sys::clock::realtime_ns() } else { 0 };
+    let outer = outer && sys::proc::enter_tracer();
+    post(&mut cap, &r);
+    if report && outer {
+        let (ret, err) = match &r {
+            Ok(v) => (v.as_ret(), 0),
+            Err(e) => (-1, e.0),
+        };
+        let data = if cap.gathered {
+            let n = (cap.data_total as usize).min(GATHER_MAX);
+            cap.gather.get(..n).unwrap_or(&[])
+        } else {
+            cap.data
+        };
+        let ev = Event {
+            func,
+            pid: runtime::pid(),
+            tid: sys::proc::cached_tid() as u32,
+            time_ns: start,
+            dur_ns: end.saturating_sub(start),
+            ret,
+            errno: err,
+            args: cap.args,
+            len_in: cap.len_in,
+            len_out: cap.len_out,
+            addr: cap.addr.get(..cap.addr_len).unwrap_or(&[]),
+            data,
+            data_total: cap.data_total,
+            aux: cap.aux.get(..cap.aux_len).unwrap_or(&[]),
+        };
+        let mut ret_desc = None;
+        let mut pair = [None, None];
+        if describe && err == 0 {
+            if decode::returns_fd(func) {
+                ret_desc = runtime::describe(ret as c_int);
+            } else if func == Func::Socketpair {
+                let mut r = crate::trace::event::AuxReader::new(ev.aux);
+                pair = [runtime::describe(r.i32()), runtime::describe(r.i32())];
+            }
+        }
+        let descs = Descs {
+            arg: desc_arg.as_ref(),
+            ret: ret_desc.as_ref(),
+            pair: [pair[0].as_ref(), pair[1].as_ref()],
+        };
+        runtime::emit(&ev, &descs);
+        if runtime::recording() {
+            note_endpoints(func, &cap, ret, err, end);
+        }
+    }
+    if outer {
+        sys::proc::leave_tracer();
+    }
+    set_errno(Errno(saved));
+    r
+}
+
+/// The seam for name resolution (`getaddrinfo getnameinfo gethostbyname
+/// gethostbyname2 gethostbyaddr`): runs `body` (the whole C function,
+/// which returns its C result code and sets errno/h_errno itself) and, when
+/// tracing is on, reports one event whose `ret` is that code; `post` fills
+/// the event's aux with `trace::resolve::ResolveAux` (layout in
+/// `src/trace/resolve.rs`) and may set `cap.addr` (getnameinfo's,
+/// gethostbyaddr's address). errno is what `body` left.
+///
+/// ```ignore
+/// let code = trace::resolution(Func::Getaddrinfo, [p(node), p(service), p(hints), p(res), 0, 0],
+///     || getaddrinfo_inner(node, service, hints, res),
+///     |cap, code| cap.aux(|w| { let mut a = ResolveAux { w }; a.string(...); ... }));
+/// ```
+// Wired into src/header/netdb by its owners (resolver/api); unused until then.
+#[allow(dead_code)]
+#[inline(always)]
+pub(crate) fn resolution<'a>(
+    func: Func,
+    args: [u64; 6],
+    body: impl FnOnce() -> c_int,
+    post: impl FnOnce(&mut Cap<'a>, c_int),
+) -> c_int {
+    if !runtime::enabled() {
+        return body();
+    }
+    resolution_traced(func, args, body, post)
+}
+
+#[allow(dead_code)]
+#[cold]
+#[inline(never)]
+fn resolution_traced<'a>(
+    func: Func,
+    args: [u64; 6],
+    body: impl FnOnce() -> c_int,
+    post: impl FnOnce(&mut Cap<'a>, c_int),
+) -> c_int {
+    let report = runtime::wanted(func) && sys::proc::enter_tracer();
+    if report {
+        sys::proc::leave_tracer();
+    }
+    let start = sys::clock::realtime_ns();
+    let code = body();
+    let end = sys::clock::realtime_ns();
+    let after = errno();
+    if report && sys::proc::enter_tracer() {
+        let mut cap = Cap::new(args);
+        post(&mut cap, code);
+        let ev = Event {
+            func,
+            pid: runtime::pid(),
+            tid: sys::proc::cached_tid() as u32,
+            time_ns: start,
+            dur_ns: end.saturating_sub(start),
+            ret: i64::from(code),
+            errno: if code == -11 { after } else { 0 },
+            args: cap.args,
+            len_in: cap.len_in,
+            len_out: cap.len_out,
+            addr: cap.addr.get(..cap.addr_len).unwrap_or(&[]),
+            data: &[],
+            data_total: 0,
+            aux: cap.aux.get(..cap.aux_len).unwrap_or(&[]),
+        };
+        runtime::emit(&ev, &Descs::default());
+        sys::proc::leave_tracer();
+    }
+    set_errno(Errno(after));
+    code
+}
+
+/// Writes a descriptor record when a socket's endpoints became known, or
+/// on the first traced use of a socket the recording has not described.
+fn note_endpoints(func: Func, cap: &Cap, ret: i64, err: i32, now: u64) {
+    let fd = match func {
+        Func::Bind | Func::Connect if err == 0 || err == libc::EINPROGRESS => cap.args[0] as c_int,
+        Func::Accept | Func::Accept4 if err == 0 => ret as c_int,
+        _ if has_fd_arg(func) && fdtable::is_socket(cap.args[0] as c_int) => {
+            let fd = cap.args[0] as c_int;
+            if !fdtable::mark_recorded(fd) {
+                return;
+            }
+            fd
+        }
+        _ => return,
+    };
+    if let Some(d) = runtime::describe(fd) {
+        fdtable::mark_recorded(fd);
+        runtime::record_fd(fd, &d, now);
+    }
+}
+
+/// Functions whose first argument is a descriptor.
+fn has_fd_arg(f: Func) -> bool {
+    !matches!(
+        f,
+        Func::Socket
+            | Func::Socketpair
+            | Func::Poll
+            | Func::Ppoll
+            | Func::Select
+            | Func::Pselect
+            | Func::EpollCreate
+            | Func::EpollCreate1
+            | Func::CloseRange
+            | Func::Closefrom
+            | Func::Getaddrinfo
+            | Func::Getnameinfo
+            | Func::Gethostbyname
+            | Func::Gethostbyname2
+            | Func::Gethostbyaddr
+    )
+}
+
+fn errno() -> i32 {
+    // SAFETY: glibc returns a valid pointer to the calling thread's errno.
+    unsafe { *libc::__errno_location() }
+}
+
+/// A pointer argument as an event argument.
+pub(crate) fn p<T>(ptr: *const T) -> u64 {
+    ptr as usize as u64
+}
+
+// ---- capture of the program's memory ----
+//
+// Two rules keep these reads from faulting where glibc would not: memory
+// the kernel has just read or written successfully for this call is read
+// directly (bounded by the lengths the kernel used), and anything else is
+// copied with `copy_from_self` (process_vm_readv), which answers EFAULT.
+
+/// `n` bytes at `ptr` that the kernel accepted for this call (or none).
+///
+/// # Safety
+/// `ptr` must be valid for `n` bytes: the kernel has just read or written
+/// them successfully for this call.
+pub(crate) unsafe fn accepted<'a>(ptr: *const c_void, n: usize) -> &'a [u8] {
+    if ptr.is_null() || n == 0 {
+        return &[];
+    }
+    // SAFETY: the caller's contract.
+    unsafe { core::slice::from_raw_parts(ptr.cast(), n) }
+}
+
+/// Copies up to `buf.len()` bytes at `ptr` without trusting it.
+pub(crate) fn copy_untrusted(ptr: *const c_void, buf: &mut [u8]) -> usize {
+    if ptr.is_null() {
+        return 0;
+    }
+    sys::proc::copy_from_self(ptr as usize, buf).unwrap_or(0)
+}
+
+/// Captures an input socket address (`bind connect sendto`).
+pub(crate) fn addr_in<T>(cap: &mut Cap, addr: *const c_void, len: u32, r: &Result<T>) {
+    let n = (len as usize).min(ADDR_MAX);
+    cap.addr_len = match r {
+        Err(Errno(libc::EFAULT)) => 0,
+        // SAFETY: on success the kernel read `len` bytes at `addr`.
+        Ok(_) => {
+            let b = unsafe { accepted(addr, n) };
+            cap.addr[..b.len()].copy_from_slice(b);
+            b.len()
+        }
+        Err(_) => copy_untrusted(addr, &mut cap.addr[..n]),
+    };
+}
+
+/// Before a value-result call: `*len` as the program passed it.
+pub(crate) fn len_before(cap: &mut Cap, len: *const u32) {
+    let mut b = [0u8; 4];
+    if copy_untrusted(len.cast(), &mut b) == 4 {
+        cap.len_in = u32::from_ne_bytes(b);
+    }
+}
+
+/// After a successful value-result call: `*len`, and the address the
+/// kernel wrote (`min(before, after)` bytes).
+///
+/// # Safety
+/// The call succeeded with these pointers (the kernel wrote `*len`, and the
+/// address when `addr` is not NULL).
+pub(crate) unsafe fn addr_out(cap: &mut Cap, addr: *const c_void, len: *const u32) {
+    if len.is_null() {
+        return;
+    }
+    // SAFETY: the kernel just wrote `*len` (caller's contract).
+    cap.len_out = unsafe { len.read_unaligned() };
+    if addr.is_null() || cap.len_in == u32::MAX {
+        return;
+    }
+    let n = (cap.len_in.min(cap.len_out) as usize).min(ADDR_MAX);
+    // SAFETY: the kernel wrote `min(len_in, len_out)` bytes at `addr`.
+    let b = unsafe { accepted(addr, n) };
+    cap.addr[..b.len()].copy_from_slice(b);
+    cap.addr_len = b.len();
+}
+
+/// The payload of a successful data call: the first bytes of the `n`
+/// transferred.
+///
+/// # Safety
+/// The kernel read or wrote `n` bytes at `buf` for this call.
+pub(crate) unsafe fn payload<'a>(cap: &mut Cap<'a>, buf: *const c_void, n: usize) {
+    cap.data_total = n as u64;
+    // SAFETY: the caller's contract; only a prefix of those bytes is read.
+    cap.data = unsafe { accepted(buf, n.min(runtime::payload_cap())) };
+}
+
+/// The payload of a successful scatter/gather call, `n` bytes across the
+/// iovecs, gathered into `cap.gather`; the iovec lengths go to the aux
+/// writer.
+///
+/// # Safety
+/// The kernel used the `cnt` iovecs at `iov` and transferred `n` bytes
+/// through them.
+pub(crate) unsafe fn gather(cap: &mut Cap, iov: *const libc::iovec, cnt: usize, n: usize, w: &mut AuxWriter) {
+    cap.data_total = n as u64;
+    cap.gathered = true;
+    let shown = cnt.min(AUX_IOV);
+    w.u32(cnt as u32);
+    let limit = n.min(runtime::payload_cap()).min(GATHER_MAX);
+    let mut got = 0;
+    for i in 0..cnt {
+        // SAFETY: the kernel read all `cnt` iovecs.
+        let v = unsafe { iov.add(i).read_unaligned() };
+        if i < shown {
+            w.u64(v.iov_len as u64);
+        }
+        if got < limit {
+            let take = v.iov_len.min(limit - got);
+            // SAFETY: these bytes are within the `n` the kernel transferred.
+            let b = unsafe { accepted(v.iov_base, take) };
+            cap.gather[got..got + b.len()].copy_from_slice(b);
+            got += b.len();
+        } else if i >= shown {
+            break;
+        }
+    }
+}
+
+/// The `aux` of readv/writev after success.
+///
+/// # Safety
+/// As for `gather`.
+pub(crate) unsafe fn iov_aux(cap: &mut Cap, iov: *const libc::iovec, cnt: c_int, n: usize) {
+    let mut aux = [0u8; AUX_MAX];
+    let mut w = AuxWriter::new(&mut aux);
+    // SAFETY: forwarded contract.
+    unsafe { gather(cap, iov, cnt.max(0) as usize, n, &mut w) };
+    let len = w.len();
+    cap.aux[..len].copy_from_slice(&aux[..len]);
+    cap.aux_len = len;
+}
+
+/// sendmsg/recvmsg after success: name, iovecs, payload and the
+/// descriptors passed with `SCM_RIGHTS` (received ones are unknown to the
+/// descriptor table until classified).
+///
+/// # Safety
+/// The call succeeded with `msg`, transferring `n` bytes.
+pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usize, received: bool) {
+    // SAFETY: the kernel read (and for recvmsg updated) the msghdr.
+    let m = unsafe { msg.read_unaligned() };
+    let nl = (m.msg_namelen as usize).min(ADDR_MAX);
+    // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_namelen` bytes.
+    let name = unsafe { accepted(m.msg_name, nl) };
+    cap.addr[..name.len()].copy_from_slice(name);
+    cap.addr_len = name.len();
+    let mut aux = [0u8; AUX_MAX];
+    let mut w = AuxWriter::new(&mut aux);
+    w.u32(m.msg_namelen);
+    w.i32(m.msg_flags);
+    w.u64(m.msg_controllen as u64);
+    // SAFETY: the kernel used the `msg_iovlen` iovecs and moved `n` bytes.
+    unsafe { gather(cap, m.msg_iov, m.msg_iovlen, n, &mut w) };
+    let mut fds = [0i32; 16];
+    // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_controllen` bytes.
+    let control = unsafe { accepted(m.msg_control, m.msg_controllen) };
+    let nfds = scm_rights(control, &mut fds);
+    w.u32(nfds as u32);
+    for fd in &fds[..nfds] {
+        w.i32(*fd);
+        if received {
+            fdtable::forget(*fd);
+        }
+    }
+    let len = w.len();
+    cap.aux[..len].copy_from_slice(&aux[..len]);
+    cap.aux_len = len;
+}
+
+/// The descriptors of the `SCM_RIGHTS` messages in a control buffer.
+fn scm_rights(control: &[u8], out: &mut [i32; 16]) -> usize {
+    const HDR: usize = 16; // cmsg_len (size_t), cmsg_level, cmsg_type
+    let mut n = 0;
+    let mut at = 0;
+    while at + HDR <= control.len() {
+        let word = |o: usize| {
+            control
+                .get(at + o..at + o + 4)
+                .map_or(0, |s| i32::from_ne_bytes([s[0], s[1], s[2], s[3]]))
+        };
+        let len = control.get(at..at + 8).map_or(0, |s| {
+            u64::from_ne_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]])
+        }) as usize;
+        if len < HDR || at + len > control.len() {
+            break;
+        }
+        if word(8) == libc::SOL_SOCKET && word(12) == libc::SCM_RIGHTS {
+            let mut o = HDR;
+            while o + 4 <= len && n < out.len() {
+                out[n] = word(o);
+                n += 1;
+                o += 4;
+            }
+        }
+        at += (len + 7) & !7;
+    }
+    n
+}
+
+/// poll/ppoll: the pollfd array (after a successful call directly, else
+/// copied without trusting it).
+///
+/// # Safety
+/// On success the kernel read and wrote the `nfds` entries at `fds`.
+pub(crate) unsafe fn pollfds<T>(cap: &mut Cap, fds: *const libc::pollfd, nfds: u64, r: &Result<T>) {
+    let shown = (nfds as usize).min(AUX_POLLFDS);
+    let mut raw = [0u8; AUX_POLLFDS * 8];
+    let got = match r {
+        // SAFETY: the caller's contract.
+        Ok(_) => {
+            let b = unsafe { accepted(fds.cast(), shown * 8) };
+            raw[..b.len()].copy_from_slice(b);
+            b.len()
+        }
+        Err(Errno(libc::EFAULT)) => 0,
+        Err(_) => copy_untrusted(fds.cast(), &mut raw[..shown * 8]),
+    };
+    cap.aux(|w| {
+        w.u32((got / 8) as u32);
+        w.bytes(&raw[..got]);
+    });
+}
+
+/// Appends a timeout to the aux (ppoll).
+pub(crate) fn aux_time(cap: &mut Cap, t: Option<(i64, i64)>) {
+    let mut w = AuxWriter::new(&mut cap.aux[cap.aux_len..]);
+    match t {
+        Some((s, n)) => {
+            w.u8(1);
+            w.i64(s);
+            w.i64(n);
+        }
+        None => w.u8(0),
+    }
+    cap.aux_len += w.len();
+}
+
+/// epoll_wait/epoll_pwait: the `n` returned events.
+///
+/// # Safety
+/// The kernel wrote `n` events at `evs`.
+pub(crate) unsafe fn epoll_events(cap: &mut Cap, evs: *const c_void, n: usize) {
+    let shown = n.min(AUX_EPOLL);
+    // SAFETY: the caller's contract (12-byte packed events).
+    let b = unsafe { accepted(evs, shown * 12) };
+    cap.aux(|w| {
+        w.u32(shown as u32);
+        for e in b.chunks_exact(12) {
+            w.bytes(e);
+        }
+    });
+}
+
+/// epoll_ctl: the event passed (if the kernel read it).
+pub(crate) fn epoll_ctl_event<T>(cap: &mut Cap, ev: *const c_void, r: &Result<T>) {
+    let mut b = [0u8; 12];
+    let got = match r {
+        // SAFETY: a successful ADD/MOD read the 12-byte event; for DEL the
+        // kernel ignores it, so it is copied without trusting it.
+        Ok(_) if cap.args[1] != libc::EPOLL_CTL_DEL as u64 => {
+            let s = unsafe { accepted(ev, 12) };
+            b[..s.len()].copy_from_slice(s);
+            s.len()
+        }
+        _ => copy_untrusted(ev, &mut b),
+    };
+    if got == 12 {
+        cap.aux(|w| w.bytes(&b));
+    }
+}
+
+/// select/pselect before the call: which sets were passed and their bits.
+pub(crate) fn fd_sets_before(cap: &mut Cap, nfds: c_int, sets: [*const c_void; 3]) -> usize {
+    let nbytes = ((nfds.clamp(0, 1024) as usize).div_ceil(64)) * 8;
+    let mut which = 0u8;
+    let mut w = AuxWriter::new(&mut cap.aux);
+    for (i, s) in sets.iter().enumerate() {
+        if !s.is_null() {
+            which |= 1 << i;
+        }
+    }
+    w.u8(which);
+    w.u16(nbytes as u16);
+    for s in sets.iter().filter(|s| !s.is_null()) {
+        let mut b = [0u8; 128];
+        copy_untrusted(*s, &mut b[..nbytes]);
+        w.bytes(&b[..nbytes]);
+    }
+    cap.aux_len = w.len();
+    nbytes
+}
+
+/// select/pselect after the call: the sets the kernel wrote (zeros on
+/// failure) and the timeout as passed.
+///
+/// # Safety
+/// On success the kernel wrote `nbytes` bytes of each non-NULL set.
+pub(crate) unsafe fn fd_sets_after<T>(
+    cap: &mut Cap,
+    nbytes: usize,
+    sets: [*const c_void; 3],
+    timeout: Option<(i64, i64)>,
+    r: &Result<T>,
+) {
+    let mut w = AuxWriter::new(&mut cap.aux[cap.aux_len..]);
+    for s in sets.iter().filter(|s| !s.is_null()) {
+        let b = match r {
+            // SAFETY: the caller's contract.
+            Ok(_) => unsafe { accepted(*s, nbytes) },
+            Err(_) => &[0u8; 128][..nbytes],
+        };
+        w.bytes(b);
+    }
+    match timeout {
+        Some((sec, sub)) => {
+            w.u8(1);
+            w.i64(sec);
+            w.i64(sub);
+        }
+        None => w.u8(0),
+    }
+    cap.aux_len += w.len();
+}
+
+/// A timespec/timeval argument, copied without trusting it.
+pub(crate) fn time_arg(ptr: *const c_void) -> Option<(i64, i64)> {
+    let mut b = [0u8; 16];
+    if copy_untrusted(ptr, &mut b) != 16 {
+        return None;
+    }
+    let (s, n) = b.split_at(8);
+    Some((
+        i64::from_ne_bytes(s.try_into().ok()?),
+        i64::from_ne_bytes(n.try_into().ok()?),
+    ))
+}
+
+// ---- descriptor-table upkeep that does not depend on reporting ----
+
+/// A call that made socket `fd`.
+pub(crate) fn made_socket<T>(r: &Result<T>, fd: impl FnOnce() -> c_int, domain: c_int, ty: c_int) {
+    if r.is_ok() {
+        fdtable::set_socket(fd(), domain, ty);
+    }
+}
+
+// ---- configuration: the library constructor ----
+
+extern "C" {
+    fn pthread_atfork(
+        prepare: Option<extern "C" fn()>,
+        parent: Option<extern "C" fn()>,
+        child: Option<extern "C" fn()>,
+    ) -> c_int;
+}
+
+extern "C" fn atfork_parent() {
+    runtime::after_fork_parent();
+}
+
+extern "C" fn atfork_child() {
+    runtime::after_fork_child();
+}
+
+/// Reads the `SOCKSHIM_*` variables once, when the library is loaded.
+extern "C" fn init() {
+    let saved = errno();
+    let cfg = Config::from_env(
+        |i| sys::env::var(crate::trace::config::VARIABLES[i]),
+        |name, value, expected| {
+            let value = value.get(..200).unwrap_or(value);
+            runtime::warn(&[
+                name.as_bytes(),
+                b"=",
+                value,
+                b": invalid (expected ",
+                expected.as_bytes(),
+                b"); this setting is ignored",
+            ]);
+        },
+    );
+    if cfg.active() {
+        runtime::init(&cfg);
+        if runtime::enabled() {
+            // SAFETY: registers plain functions that touch only atomics and
+            // make raw syscalls (async-signal-safe, as fork's child side needs).
+            unsafe { pthread_atfork(None, Some(atfork_parent), Some(atfork_child)) };
+        }
+    }
+    set_errno(Errno(saved));
+}
+
+#[used]
+#[link_section = ".init_array"]
+static INIT: extern "C" fn() = init;
+
+/// Descriptions for the tests of this module's helpers.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scm_rights_parsing() {
+        let mut c = [0u8; 48];
+        c[..8].copy_from_slice(&24u64.to_ne_bytes());
+        c[8..12].copy_from_slice(&1i32.to_ne_bytes());
+        c[12..16].copy_from_slice(&1i32.to_ne_bytes());
+        c[16..20].copy_from_slice(&7i32.to_ne_bytes());
+        c[20..24].copy_from_slice(&9i32.to_ne_bytes());
+        let mut out = [0i32; 16];
+        assert_eq!(scm_rights(&c[..24], &mut out), 2);
+        assert_eq!(&out[..2], &[7, 9]);
+        assert_eq!(scm_rights(&c[..10], &mut out), 0);
+    }
+}

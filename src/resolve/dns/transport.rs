@@ -1,0 +1,472 @@
+//! One exchange with one name server: up to two queries (A and AAAA) over
+//! UDP, as glibc's `send_dg`, or over TCP, as its `send_vc`. The sockets are
+//! our own (through `crate::sys`), opened and closed within the exchange.
+
+use super::conf::{NameServer, NAMESERVER_PORT};
+use super::name::WireName;
+use super::wire::{
+    Reply, WireError, EDNS_UDP_SIZE, QUERY_MAX, RCODE_NOERROR, RCODE_NOTIMP, RCODE_REFUSED, RCODE_SERVFAIL,
+};
+use crate::resolve::Addr;
+use crate::sys::dns_io::{self, SOCKADDR_MAX};
+use crate::sys::{io, random, time, Errno};
+
+/// Largest UDP reply read: what we advertise with EDNS0 (a plain server
+/// sends at most 512). A longer datagram is treated as truncated.
+pub(crate) const UDP_BUF: usize = EDNS_UDP_SIZE;
+/// Largest TCP reply kept. glibc grows its buffer to 64 KiB; we read the
+/// first `TCP_BUF` bytes of a longer reply, skip the rest, and use the
+/// records that arrived whole (dozens of addresses fit; `MAXADDRS` is 48).
+pub(crate) const TCP_BUF: usize = 8192;
+
+const POLLIN: i16 = libc::POLLIN;
+const FLAG_AA: u16 = 0x0400;
+const FLAG_RA: u16 = 0x0080;
+const POLLOUT: i16 = libc::POLLOUT;
+
+/// One query of an exchange.
+pub struct Query<'a> {
+    pub name: &'a WireName,
+    pub qtype: u16,
+    pub id: u16,
+    pub msg: [u8; QUERY_MAX],
+    pub len: usize,
+}
+
+impl Query<'_> {
+    fn bytes(&self) -> &[u8] {
+        self.msg.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// What became of one query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// No acceptable reply yet.
+    Pending,
+    /// A UDP reply with SERVFAIL, NOTIMP or REFUSED: glibc asks the next
+    /// server (unless the other query of the pair was answered).
+    Failed(u8),
+    /// A reply was handed to the caller.
+    Answered,
+}
+
+/// How the exchange with this server ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every query is answered or failed, at least one answered: stop here.
+    Done,
+    /// A reply had TC set (or did not fit): redo the exchange over TCP.
+    Truncated,
+    /// Ask the next server. `heard` is true when this server replied or
+    /// merely timed out (glibc's `gotsomewhere`), false when it could not be
+    /// reached at all (ICMP unreachable: ECONNREFUSED).
+    Next { heard: bool },
+}
+
+/// How UDP sends the pair (`options single-request`, `single-request-reopen`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pairing {
+    Parallel,
+    Single,
+    SingleReopen,
+}
+
+/// The caller's view of accepted replies: `(index of the query, reply)`.
+pub type OnReply<'f> = dyn FnMut(usize, &Reply<'_>) + 'f;
+
+/// The socket address of `ns` as bytes, and its length.
+fn sockaddr(ns: &NameServer) -> ([u8; SOCKADDR_MAX], usize) {
+    let mut sa = [0u8; SOCKADDR_MAX];
+    let port = NAMESERVER_PORT.to_be_bytes();
+    match ns.addr {
+        Addr::V4(a) => {
+            sa[..2].copy_from_slice(&(libc::AF_INET as u16).to_ne_bytes());
+            sa[2..4].copy_from_slice(&port);
+            sa[4..8].copy_from_slice(&a);
+            (sa, 16)
+        }
+        Addr::V6(a) => {
+            sa[..2].copy_from_slice(&(libc::AF_INET6 as u16).to_ne_bytes());
+            sa[2..4].copy_from_slice(&port);
+            sa[8..24].copy_from_slice(&a);
+            sa[24..28].copy_from_slice(&ns.scope_id.to_ne_bytes());
+            (sa, 28)
+        }
+    }
+}
+
+/// Whether a datagram's source is the server asked: same family, port and
+/// address (the connected socket already filters; this is the paranoia
+/// check glibc makes too).
+fn from_server(from: &[u8], server: &[u8]) -> bool {
+    let same = |a: core::ops::Range<usize>| from.get(a.clone()).is_some() && from.get(a.clone()) == server.get(a);
+    match server.len() {
+        16 => from.len() >= 8 && same(0..8),
+        _ => from.len() >= 24 && same(0..4) && same(8..24),
+    }
+}
+
+/// Random query IDs from the kernel; should the pool not be ready, the clock.
+pub fn random_ids() -> [u16; 2] {
+    let mut b = [0u8; 4];
+    if random::fill(&mut b).is_err() {
+        let t = time::clock_gettime(libc::CLOCK_MONOTONIC).unwrap_or_default();
+        let mix = (t.nsec as u32).wrapping_mul(0x9e37_79b9) ^ (t.sec as u32).rotate_left(16);
+        b = mix.to_ne_bytes();
+    }
+    let a = u16::from_ne_bytes([b[0], b[1]]);
+    let mut c = u16::from_ne_bytes([b[2], b[3]]);
+    // Two outstanding queries must be told apart by their IDs.
+    if c == a {
+        c = a.wrapping_add(1);
+    }
+    [a, c]
+}
+
+/// Closes a descriptor we opened (its errors change nothing for us).
+fn close(fd: i32) {
+    let _ = io::close(fd);
+}
+
+fn open_socket(ns: &NameServer, ty: i32) -> Result<i32, Errno> {
+    let family = match ns.addr {
+        Addr::V4(_) => libc::AF_INET,
+        Addr::V6(_) => libc::AF_INET6,
+    };
+    crate::sys::socket::socket(family, ty | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0)
+}
+
+/// Milliseconds left until `deadline` (monotonic ms), for poll.
+fn remaining(deadline: i64) -> i32 {
+    (deadline - time::monotonic_millis()).clamp(0, i64::from(i32::MAX)) as i32
+}
+
+/// Waits for `events` on `fd` until `deadline`; `Ok(0)` on timeout. EINTR
+/// is retried with the time left.
+fn wait(fd: i32, events: i16, deadline: i64) -> Result<i16, Errno> {
+    loop {
+        match dns_io::poll_one(fd, events, remaining(deadline)) {
+            Err(Errno(libc::EINTR)) => continue,
+            r => return r,
+        }
+    }
+}
+
+/// A connected UDP socket to the server (port 0: the kernel picks a random
+/// source port). `Err` is a system error that ends the lookup (EMFILE...);
+/// `Ok(None)` means this server cannot be reached (no route...).
+fn udp_socket(ns: &NameServer) -> Result<Option<i32>, Errno> {
+    let fd = open_socket(ns, libc::SOCK_DGRAM)?;
+    let (sa, len) = sockaddr(ns);
+    if dns_io::connect(fd, sa.get(..len).unwrap_or(&[])).is_err() {
+        close(fd);
+        return Ok(None);
+    }
+    Ok(Some(fd))
+}
+
+/// One UDP exchange: sends the queries, collects matching replies until all
+/// are in or `seconds` pass. On a timeout with one reply in and the other
+/// missing, retries the missing one in single-request mode, then with a new
+/// socket, as glibc does for servers that drop parallel queries.
+pub fn udp(
+    ns: &NameServer,
+    queries: &[Query<'_>],
+    seconds: i32,
+    mut pairing: Pairing,
+    status: &mut [Status; 2],
+    on_reply: &mut OnReply<'_>,
+) -> Result<Outcome, Errno> {
+    let (server, slen) = sockaddr(ns);
+    let server = server.get(..slen).unwrap_or(&[]);
+    let Some(mut fd) = udp_socket(ns)? else {
+        return Ok(Outcome::Next { heard: false });
+    };
+    let mut buf = [0u8; UDP_BUF];
+    let mut sent = [false; 2];
+    let mut deadline = time::monotonic_millis() + i64::from(seconds) * 1000;
+    let result = 'exchange: loop {
+        // Send what is due: everything pending in parallel mode, else the
+        // first pending query only.
+        for (i, q) in queries.iter().enumerate() {
+            if sent[i] || status[i] != Status::Pending {
+                continue;
+            }
+            if pairing != Pairing::Parallel
+                && sent
+                    .iter()
+                    .zip(status.iter())
+                    .any(|(&s, &st)| s && st == Status::Pending)
+            {
+                break;
+            }
+            if dns_io::send(fd, q.bytes(), libc::MSG_NOSIGNAL).is_err() {
+                break 'exchange Outcome::Next { heard: false };
+            }
+            sent[i] = true;
+        }
+        if status.iter().take(queries.len()).all(|&s| s != Status::Pending) {
+            break if status.contains(&Status::Answered) {
+                Outcome::Done
+            } else {
+                Outcome::Next { heard: true }
+            };
+        }
+        let ev = match wait(fd, POLLIN, deadline) {
+            Ok(ev) => ev,
+            Err(_) => break Outcome::Next { heard: false },
+        };
+        if ev == 0 {
+            // Timeout.
+            if !status.contains(&Status::Answered) {
+                break Outcome::Next { heard: true };
+            }
+            let next = match pairing {
+                Pairing::Parallel => Pairing::Single,
+                Pairing::Single => Pairing::SingleReopen,
+                Pairing::SingleReopen => break Outcome::Done,
+            };
+            if next == Pairing::SingleReopen {
+                close(fd);
+                match udp_socket(ns)? {
+                    Some(f) => fd = f,
+                    None => return Ok(Outcome::Done),
+                }
+            }
+            pairing = next;
+            sent = [false; 2];
+            deadline = time::monotonic_millis() + i64::from(seconds) * 1000;
+            continue;
+        }
+        let mut from = [0u8; SOCKADDR_MAX];
+        let (n, flen) = match dns_io::recvfrom(fd, &mut buf, libc::MSG_TRUNC, &mut from) {
+            Ok(r) => r,
+            Err(Errno(libc::EINTR | libc::EAGAIN)) => continue,
+            // ECONNREFUSED (ICMP port unreachable) and the like.
+            Err(_) => break Outcome::Next { heard: false },
+        };
+        if !from_server(from.get(..flen).unwrap_or(&[]), server) {
+            continue;
+        }
+        let msg = buf.get(..n.min(UDP_BUF)).unwrap_or(&[]);
+        let Some((i, reply)) = match_reply(msg, queries, status) else {
+            continue;
+        };
+        if reply.header.truncated() || n > UDP_BUF {
+            break Outcome::Truncated;
+        }
+        // A lame referral (NOERROR, nothing in it, neither AA nor RA) counts as
+        // a failure, as in glibc.
+        let h = reply.header;
+        let lame = h.rcode() == RCODE_NOERROR && h.ancount == 0 && h.arcount == 0 && h.flags & (FLAG_AA | FLAG_RA) == 0;
+        match h.rcode() {
+            rc if lame => {
+                if status.contains(&Status::Answered) {
+                    status[i] = Status::Failed(rc);
+                    break Outcome::Done;
+                }
+                status[i] = Status::Failed(rc);
+            }
+            rc @ (RCODE_SERVFAIL | RCODE_NOTIMP | RCODE_REFUSED) => {
+                // glibc: if the other query was answered, take what we have.
+                if status.contains(&Status::Answered) {
+                    status[i] = Status::Failed(rc);
+                    break Outcome::Done;
+                }
+                status[i] = Status::Failed(rc);
+            }
+            _ => {
+                on_reply(i, &reply);
+                status[i] = Status::Answered;
+            }
+        }
+        if pairing == Pairing::SingleReopen && status.iter().take(queries.len()).any(|&s| s == Status::Pending) {
+            close(fd);
+            match udp_socket(ns)? {
+                Some(f) => fd = f,
+                None => break Outcome::Done,
+            }
+        }
+    };
+    close(fd);
+    Ok(result)
+}
+
+/// The pending query `msg` answers, with the parsed reply.
+fn match_reply<'m>(msg: &'m [u8], queries: &[Query<'_>], status: &[Status; 2]) -> Option<(usize, Reply<'m>)> {
+    queries.iter().enumerate().find_map(|(i, q)| {
+        if status.get(i) != Some(&Status::Pending) {
+            return None;
+        }
+        match Reply::parse(msg, q.id, q.name, q.qtype) {
+            Ok(r) => Some((i, r)),
+            Err(WireError::NotOurs | WireError::Truncated | WireError::Malformed) => None,
+        }
+    })
+}
+
+/// One TCP exchange (after a truncated UDP reply, or with `use-vc`): both
+/// queries on one connection, each reply read whole (up to `TCP_BUF`).
+/// Every reply is handed over whatever its RCODE, as glibc's `send_vc`.
+pub fn tcp(
+    ns: &NameServer,
+    queries: &[Query<'_>],
+    seconds: i32,
+    status: &mut [Status; 2],
+    on_reply: &mut OnReply<'_>,
+) -> Result<Outcome, Errno> {
+    let fd = open_socket(ns, libc::SOCK_STREAM)?;
+    let deadline = time::monotonic_millis() + i64::from(seconds) * 1000;
+    let result = tcp_exchange(fd, ns, queries, deadline, status, on_reply);
+    close(fd);
+    Ok(result)
+}
+
+fn tcp_exchange(
+    fd: i32,
+    ns: &NameServer,
+    queries: &[Query<'_>],
+    deadline: i64,
+    status: &mut [Status; 2],
+    on_reply: &mut OnReply<'_>,
+) -> Outcome {
+    let unreachable = Outcome::Next { heard: false };
+    let heard = Outcome::Next { heard: true };
+    let (sa, len) = sockaddr(ns);
+    match dns_io::connect(fd, sa.get(..len).unwrap_or(&[])) {
+        Ok(()) => {}
+        Err(Errno(libc::EINPROGRESS | libc::EINTR)) => {
+            if !matches!(wait(fd, POLLOUT, deadline), Ok(ev) if ev != 0) {
+                return heard;
+            }
+            if dns_io::pending_error(fd) != Ok(0) {
+                return unreachable;
+            }
+        }
+        Err(_) => return unreachable,
+    }
+    for (i, q) in queries.iter().enumerate() {
+        // After UDP, redo every query not yet answered (failed ones too).
+        if status[i] == Status::Answered {
+            continue;
+        }
+        status[i] = Status::Pending;
+        let mut framed = [0u8; QUERY_MAX + 2];
+        let body = q.bytes();
+        framed[..2].copy_from_slice(&(body.len() as u16).to_be_bytes());
+        let Some(dst) = framed.get_mut(2..2 + body.len()) else {
+            return unreachable;
+        };
+        dst.copy_from_slice(body);
+        if !write_all(fd, framed.get(..2 + body.len()).unwrap_or(&[]), deadline) {
+            return heard;
+        }
+    }
+    let mut buf = [0u8; TCP_BUF];
+    while status.iter().take(queries.len()).any(|&s| s == Status::Pending) {
+        let mut lenb = [0u8; 2];
+        if !read_exact(fd, &mut lenb, deadline) {
+            return heard;
+        }
+        let full = usize::from(u16::from_be_bytes(lenb));
+        let keep = full.min(TCP_BUF);
+        if !read_exact(fd, &mut buf[..keep], deadline) || !skip(fd, full - keep, deadline) {
+            return heard;
+        }
+        if let Some((i, reply)) = match_reply(&buf[..keep], queries, status) {
+            on_reply(i, &reply);
+            status[i] = Status::Answered;
+        }
+    }
+    Outcome::Done
+}
+
+fn write_all(fd: i32, mut data: &[u8], deadline: i64) -> bool {
+    while !data.is_empty() {
+        match dns_io::send(fd, data, libc::MSG_NOSIGNAL) {
+            Ok(n) => data = data.get(n..).unwrap_or(&[]),
+            Err(Errno(libc::EINTR)) => {}
+            Err(Errno(libc::EAGAIN)) => {
+                if !matches!(wait(fd, POLLOUT, deadline), Ok(ev) if ev != 0) {
+                    return false;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+fn read_exact(fd: i32, buf: &mut [u8], deadline: i64) -> bool {
+    let mut got = 0usize;
+    while got < buf.len() {
+        let mut from = [0u8; SOCKADDR_MAX];
+        match dns_io::recvfrom(fd, buf.get_mut(got..).unwrap_or(&mut []), 0, &mut from) {
+            Ok((0, _)) => return false,
+            Ok((n, _)) => got += n,
+            Err(Errno(libc::EINTR)) => {}
+            Err(Errno(libc::EAGAIN)) => {
+                if !matches!(wait(fd, POLLIN, deadline), Ok(ev) if ev != 0) {
+                    return false;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// Reads and drops `n` bytes (the part of a reply beyond `TCP_BUF`).
+fn skip(fd: i32, mut n: usize, deadline: i64) -> bool {
+    let mut scratch = [0u8; 512];
+    while n > 0 {
+        let k = n.min(scratch.len());
+        if !read_exact(fd, &mut scratch[..k], deadline) {
+            return false;
+        }
+        n -= k;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_check() {
+        let ns = NameServer {
+            addr: Addr::V4([127, 0, 0, 1]),
+            scope_id: 0,
+        };
+        let (sa, len) = sockaddr(&ns);
+        assert_eq!(&sa[..8], &[2, 0, 0, 53, 127, 0, 0, 1]);
+        assert!(from_server(&sa[..16], &sa[..len]));
+        let mut other = sa;
+        other[3] = 54;
+        assert!(!from_server(&other[..16], &sa[..len]));
+        other = sa;
+        other[7] = 2;
+        assert!(!from_server(&other[..16], &sa[..len]));
+        assert!(!from_server(&sa[..4], &sa[..len]));
+        let mut a6 = [0u8; 16];
+        a6[15] = 1;
+        let ns6 = NameServer {
+            addr: Addr::V6(a6),
+            scope_id: 3,
+        };
+        let (sa6, len6) = sockaddr(&ns6);
+        assert_eq!(len6, 28);
+        assert!(from_server(&sa6[..28], &sa6[..len6]));
+        assert!(!from_server(&sa[..16], &sa6[..len6]));
+    }
+
+    #[test]
+    fn ids_differ() {
+        for _ in 0..100 {
+            let [a, b] = random_ids();
+            assert_ne!(a, b);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The calling process and thread: ids, the tracer's per-thread flag, and a
+//! fault-proof read of the process's own memory.
+
+use super::raw::syscall6;
+use super::{check, Result};
+
+extern "C" {
+    // src/trace/tls.c: initial-exec thread-locals (no allocation, no lock).
+    fn sockshim_trace_enter() -> i32;
+    fn sockshim_trace_leave();
+    fn sockshim_trace_tid() -> i32;
+    fn sockshim_trace_set_tid(tid: i32);
+}
+
+/// `getpid()` (a raw syscall: glibc 2.36 caches nothing either).
+pub fn getpid() -> i32 {
+    // SAFETY: no arguments; getpid cannot fail.
+    unsafe { syscall6(libc::SYS_getpid, 0, 0, 0, 0, 0, 0) as i32 }
+}
+
+/// `gettid()` of the calling thread.
+pub fn gettid() -> i32 {
+    // SAFETY: no arguments; gettid cannot fail.
+    unsafe { syscall6(libc::SYS_gettid, 0, 0, 0, 0, 0, 0) as i32 }
+}
+
+/// The calling thread's id, cached in thread-local storage after the first
+/// call (`forget_tid` clears the cache in a child after fork).
+pub fn cached_tid() -> i32 {
+    // SAFETY: plain accessors of an initial-exec thread-local int.
+    let t = unsafe { sockshim_trace_tid() };
+    if t != 0 {
+        return t;
+    }
+    let t = gettid();
+    // SAFETY: as above.
+    unsafe { sockshim_trace_set_tid(t) };
+    t
+}
+
+/// Clears this thread's cached id (the child side of fork: its one thread
+/// has a new id but the parent thread's thread-locals).
+pub fn forget_tid() {
+    // SAFETY: plain accessor of an initial-exec thread-local int.
+    unsafe { sockshim_trace_set_tid(0) }
+}
+
+/// Marks the calling thread as inside the tracer; false if it already was
+/// (a signal handler interrupted the tracer and made a traced call).
+pub fn enter_tracer() -> bool {
+    // SAFETY: plain accessor of an initial-exec thread-local int.
+    unsafe { sockshim_trace_enter() != 0 }
+}
+
+/// Leaves the tracer (after a successful `enter_tracer`).
+pub fn leave_tracer() {
+    // SAFETY: plain accessor of an initial-exec thread-local int.
+    unsafe { sockshim_trace_leave() }
+}
+
+/// Copies `buf.len()` bytes of this process's memory at address `addr` into
+/// `buf` with `process_vm_readv`: an unmapped address gives `EFAULT` instead
+/// of a fault. Returns the number of bytes copied (short at an unmapped page).
+pub fn copy_from_self(addr: usize, buf: &mut [u8]) -> Result<usize> {
+    if buf.is_empty() {
+        return Ok(0);
+    }
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    let remote = libc::iovec {
+        iov_base: addr as *mut libc::c_void,
+        iov_len: buf.len(),
+    };
+    // SAFETY: the local iovec is `buf`, writable for its length; the remote
+    // one is only read by the kernel, which checks it against our own mappings.
+    check(unsafe {
+        syscall6(
+            libc::SYS_process_vm_readv,
+            getpid() as usize,
+            &local as *const libc::iovec as usize,
+            1,
+            &remote as *const libc::iovec as usize,
+            1,
+            0,
+        )
+    })
+}
+
+/// The soft `RLIMIT_NOFILE`: one more than the highest descriptor number
+/// the process may open.
+pub fn nofile_limit() -> Result<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a writable `struct rlimit`; no new limit is passed.
+    check(unsafe {
+        syscall6(
+            libc::SYS_prlimit64,
+            0,
+            libc::RLIMIT_NOFILE as usize,
+            0,
+            &mut lim as *mut libc::rlimit as usize,
+            0,
+            0,
+        )
+    })?;
+    Ok(lim.rlim_cur)
+}
+
+extern "C" {
+    // Public since glibc 2.32 (<sys/single_threaded.h>).
+    static __libc_single_threaded: core::ffi::c_char;
+}
+
+/// True until the process creates its first thread (glibc's own flag).
+pub fn single_threaded() -> bool {
+    // SAFETY: a byte read of a glibc variable that only changes from 1 to 0.
+    unsafe { core::ptr::read_volatile(&raw const __libc_single_threaded) != 0 }
+}

@@ -1,0 +1,296 @@
+//! Name-resolution events (`getaddrinfo`, `getnameinfo`, `gethostbyname`,
+//! `gethostbyname2`, `gethostbyaddr`): one event per call with its query
+//! and its results.
+//!
+//! `Event::aux` layout (built with `ResolveAux`, read back here):
+//! - strings are `u16 len` + bytes, `len == 0xffff` for a NULL pointer;
+//! - `getaddrinfo`: node, service, `u8 has_hints` (+ `i32 flags, family,
+//!   socktype, protocol`), canonical name, `u16 count`, then per result
+//!   `i32 family, socktype, protocol, u8 addrlen` + the address bytes.
+//!   `Event::ret` is the EAI code (0 or negative), `errno` is set only for
+//!   `EAI_SYSTEM`.
+//! - `getnameinfo`: the address in `Event::addr`; host, service (results).
+//!   `args`: `[sa, salen, host, hostlen, serv, servlen]`+ flags in `len_in`.
+//! - `gethostbyname`/`gethostbyname2`/`gethostbyaddr`: the query name (for
+//!   `gethostbyaddr` the address in `Event::addr`), then the result: official
+//!   name, `u16 count` and per address `u8 len` + bytes. `ret` 0 when found,
+//!   else the `h_errno` value.
+
+use super::decode::Sink;
+use super::event::{AuxReader, AuxWriter, Event};
+use super::func::Func;
+use super::names::{self, Names};
+
+const NULL_STR: u16 = 0xffff;
+
+pub(crate) const AI_FLAGS: Names = &[
+    (0x1, "AI_PASSIVE"),
+    (0x2, "AI_CANONNAME"),
+    (0x4, "AI_NUMERICHOST"),
+    (0x8, "AI_V4MAPPED"),
+    (0x10, "AI_ALL"),
+    (0x20, "AI_ADDRCONFIG"),
+    (0x80, "AI_IDN"),
+    (0x400, "AI_NUMERICSERV"),
+];
+
+pub(crate) const NI_FLAGS: Names = &[
+    (1, "NI_NUMERICHOST"),
+    (2, "NI_NUMERICSERV"),
+    (4, "NI_NOFQDN"),
+    (8, "NI_NAMEREQD"),
+    (16, "NI_DGRAM"),
+    (32, "NI_IDN"),
+];
+
+pub(crate) const EAI: Names = &[
+    (-1, "EAI_BADFLAGS"),
+    (-2, "EAI_NONAME"),
+    (-3, "EAI_AGAIN"),
+    (-4, "EAI_FAIL"),
+    (-6, "EAI_FAMILY"),
+    (-7, "EAI_SOCKTYPE"),
+    (-8, "EAI_SERVICE"),
+    (-10, "EAI_MEMORY"),
+    (-11, "EAI_SYSTEM"),
+    (-12, "EAI_OVERFLOW"),
+    (-5, "EAI_NODATA"),
+    (-9, "EAI_ADDRFAMILY"),
+];
+
+/// Writes a resolution event's `aux` (the layout above).
+pub struct ResolveAux<'w, 'b> {
+    pub w: &'w mut AuxWriter<'b>,
+}
+
+impl ResolveAux<'_, '_> {
+    /// A C string argument or result (`None` for NULL), at most 255 bytes.
+    pub fn string(&mut self, s: Option<&[u8]>) {
+        match s {
+            None => self.w.u16(NULL_STR),
+            Some(s) => {
+                let s = s.get(..255).unwrap_or(s);
+                self.w.u16(s.len() as u16);
+                self.w.bytes(s);
+            }
+        }
+    }
+
+    pub fn hints(&mut self, h: Option<[i32; 4]>) {
+        match h {
+            None => self.w.u8(0),
+            Some(v) => {
+                self.w.u8(1);
+                for x in v {
+                    self.w.i32(x);
+                }
+            }
+        }
+    }
+
+    pub fn count(&mut self, n: u16) {
+        self.w.u16(n);
+    }
+
+    /// One `addrinfo` result.
+    pub fn addrinfo(&mut self, family: i32, socktype: i32, protocol: i32, addr: &[u8]) {
+        self.w.i32(family);
+        self.w.i32(socktype);
+        self.w.i32(protocol);
+        let a = addr.get(..128).unwrap_or(addr);
+        self.w.u8(a.len() as u8);
+        self.w.bytes(a);
+    }
+
+    /// One `hostent` address.
+    pub fn host_addr(&mut self, a: &[u8]) {
+        let a = a.get(..16).unwrap_or(a);
+        self.w.u8(a.len() as u8);
+        self.w.bytes(a);
+    }
+}
+
+fn read_str<'a>(r: &mut AuxReader<'a>) -> Option<&'a [u8]> {
+    match r.u16() {
+        NULL_STR => None,
+        n => Some(r.bytes(usize::from(n))),
+    }
+}
+
+fn put_str(s: &mut dyn Sink, v: Option<&[u8]>) {
+    match v {
+        None => s.null(),
+        Some(b) => s.bytes(b, b.len() as u64),
+    }
+}
+
+pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
+    let mut r = AuxReader::new(ev.aux);
+    match ev.func {
+        Func::Getaddrinfo => {
+            s.arg("node");
+            put_str(s, read_str(&mut r));
+            s.arg("service");
+            put_str(s, read_str(&mut r));
+            s.arg("hints");
+            if r.u8() != 0 {
+                let (f, fam, st, p) = (r.i32(), r.i32(), r.i32(), r.i32());
+                s.open_obj();
+                s.field("ai_flags");
+                s.flags(AI_FLAGS, u64::from(f as u32));
+                s.field("ai_family");
+                s.sym(names::AF, fam.into());
+                s.field("ai_socktype");
+                if st == 0 {
+                    s.int(0);
+                } else {
+                    s.sock_type(st.into());
+                }
+                s.field("ai_protocol");
+                s.sym(names::IPPROTO, p.into());
+                s.close_obj();
+            } else {
+                s.null();
+            }
+            s.arg("res");
+            let canon = read_str(&mut r);
+            let n = r.u16();
+            if ev.ret != 0 {
+                s.ptr(ev.arg(3));
+                return;
+            }
+            s.open_arr();
+            for i in 0..n {
+                let (fam, st, p) = (r.i32(), r.i32(), r.i32());
+                let alen = usize::from(r.u8());
+                let a = r.bytes(alen);
+                s.elem();
+                s.open_obj();
+                s.field("ai_family");
+                s.sym(names::AF, fam.into());
+                s.field("ai_socktype");
+                s.sock_type(st.into());
+                s.field("ai_protocol");
+                s.sym(names::IPPROTO, p.into());
+                s.field("ai_addr");
+                s.sockaddr(a);
+                if i == 0 {
+                    if let Some(c) = canon {
+                        s.field("ai_canonname");
+                        s.bytes(c, c.len() as u64);
+                    }
+                }
+                s.close_obj();
+            }
+            s.close_arr();
+        }
+        Func::Getnameinfo => {
+            s.arg("sa");
+            if ev.addr.is_empty() {
+                s.ptr(ev.arg(0));
+            } else {
+                s.sockaddr(ev.addr);
+            }
+            s.arg("salen");
+            s.int(i64::from(ev.arg(1) as u32));
+            let host = read_str(&mut r);
+            let serv = read_str(&mut r);
+            s.arg("host");
+            if ev.ret == 0 && ev.arg(2) != 0 {
+                put_str(s, host);
+            } else {
+                s.ptr(ev.arg(2));
+            }
+            s.arg("hostlen");
+            s.int(i64::from(ev.arg(3) as u32));
+            s.arg("serv");
+            if ev.ret == 0 && ev.arg(4) != 0 {
+                put_str(s, serv);
+            } else {
+                s.ptr(ev.arg(4));
+            }
+            s.arg("servlen");
+            s.int(i64::from(ev.arg(5) as u32));
+            s.arg("flags");
+            s.flags(NI_FLAGS, u64::from(ev.len_in));
+        }
+        _ => {
+            let name = read_str(&mut r);
+            if ev.func == Func::Gethostbyaddr {
+                s.arg("addr");
+                s.bytes(ev.addr, ev.addr.len() as u64);
+                s.arg("len");
+                s.int(i64::from(ev.arg(1) as u32));
+                s.arg("type");
+                s.sym(names::AF, ev.int(2).into());
+            } else {
+                s.arg("name");
+                put_str(s, name);
+                if ev.func == Func::Gethostbyname2 {
+                    s.arg("af");
+                    s.sym(names::AF, ev.int(1).into());
+                }
+            }
+        }
+    }
+}
+
+/// Detail after the return value: the EAI name, or a host's name and addresses.
+pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
+    match ev.func {
+        Func::Getaddrinfo | Func::Getnameinfo => {
+            if ev.ret == 0 {
+                return false;
+            }
+            s.sym(EAI, ev.ret);
+            true
+        }
+        Func::Gethostbyname | Func::Gethostbyname2 | Func::Gethostbyaddr => {
+            let mut r = AuxReader::new(ev.aux);
+            let _query = read_str(&mut r);
+            if ev.ret != 0 {
+                s.sym(
+                    &[
+                        (1, "HOST_NOT_FOUND"),
+                        (2, "TRY_AGAIN"),
+                        (3, "NO_RECOVERY"),
+                        (4, "NO_DATA"),
+                    ],
+                    ev.ret,
+                );
+                return true;
+            }
+            let official = read_str(&mut r);
+            let n = r.u16();
+            s.open_obj();
+            s.field("h_name");
+            put_str(s, official);
+            s.field("h_addr_list");
+            s.open_arr();
+            for _ in 0..n {
+                let len = usize::from(r.u8());
+                let a = r.bytes(len);
+                s.elem();
+                let mut sa = [0u8; 28];
+                let image: &[u8] = match a.len() {
+                    4 => {
+                        sa[0] = 2;
+                        sa[4..8].copy_from_slice(a);
+                        &sa[..16]
+                    }
+                    16 => {
+                        sa[0] = 10;
+                        sa[8..24].copy_from_slice(a);
+                        &sa[..]
+                    }
+                    _ => a,
+                };
+                s.sockaddr(image);
+            }
+            s.close_arr();
+            s.close_obj();
+            true
+        }
+        _ => false,
+    }
+}
