@@ -458,26 +458,13 @@ static void r_common(int r, void *result, void *mine, int herr, int e)
 
 static char rbuf[2][16384];
 
-/* ERANGE thresholds depend on how each library lays out the caller's
- * buffer, and a caller can rely only on "enough room works".  So where glibc
- * says ERANGE for a middling size and the program's binding succeeds, its
- * result must equal glibc's result given room to spare (pass 1).  Tiny and
- * roomy buffers are compared strictly. */
-#define BL (side && pass ? sizeof rbuf[1] : buflen)
-#define RNOTE (pass ? " (glibc: ERANGE; compared with its result given room)" : "")
-static int r_retry(size_t buflen, int pass)
-{
-    if (pass || buflen <= 16 || buflen >= sizeof rbuf[0])
-        return 0;
-    if (outn[0] == outn[1] && memcmp(out[0], out[1], outn[0]) == 0)
-        return 0;
-    return strncmp(out[1], "ret 34 ", 7) == 0 && strncmp(out[0], "ret 0 result &ret", 17) == 0;
-}
+/* The _r functions are compared strictly at every buffer size: sockshim lays
+ * the caller's buffer out as glibc does, so ERANGE happens at the same sizes. */
+#define BL buflen
+#define RNOTE ""
 
 static void ghbn_r(const char *name, int af, size_t buflen)
 {
-    int pass = 0;
-again:
     begin();
     for (side = 0; side < 2; side++) {
         struct hostent he, *res = (struct hostent *)(uintptr_t)0x5e5e5e5e;
@@ -490,10 +477,6 @@ again:
         r_common(r, res, &he, herr, errno);
         if (r == 0 && res == &he)
             rec_hostent(&he);
-    }
-    if (r_retry(buflen, pass)) {
-        pass = 1;
-        goto again;
     }
     if (af < 0)
         done("gethostbyname_r(\"%s\", buflen %zu)%s", name, buflen, RNOTE);
@@ -510,8 +493,6 @@ static void ghba_r(const char *ip, size_t buflen)
         type = AF_INET6;
     }
     GLIBC(inet_pton)(type, ip, a);
-    int pass = 0;
-again:
     begin();
     for (side = 0; side < 2; side++) {
         struct hostent he, *res = (struct hostent *)(uintptr_t)0x5e5e5e5e;
@@ -521,10 +502,6 @@ again:
         r_common(r, res, &he, herr, errno);
         if (r == 0 && res == &he)
             rec_hostent(&he);
-    }
-    if (r_retry(buflen, pass)) {
-        pass = 1;
-        goto again;
     }
     done("gethostbyaddr_r(%s, buflen %zu)%s", ip, buflen, RNOTE);
 }
@@ -582,8 +559,6 @@ static void gsbp(int port, const char *proto)
 
 static void gsbn_r(const char *name, const char *proto, size_t buflen)
 {
-    int pass = 0;
-again:
     begin();
     for (side = 0; side < 2; side++) {
         struct servent se, *res = (struct servent *)(uintptr_t)0x5e5e5e5e;
@@ -596,17 +571,11 @@ again:
         if (r == 0 && res == &se)
             rec_servent(&se);
     }
-    if (r_retry(buflen, pass)) {
-        pass = 1;
-        goto again;
-    }
     done("getservbyname_r(\"%s\", %s, buflen %zu)%s", name, proto ? proto : "NULL", buflen, RNOTE);
 }
 
 static void gsbp_r(int port, const char *proto, size_t buflen)
 {
-    int pass = 0;
-again:
     begin();
     for (side = 0; side < 2; side++) {
         struct servent se, *res = (struct servent *)(uintptr_t)0x5e5e5e5e;
@@ -618,10 +587,6 @@ again:
         P(";");
         if (r == 0 && res == &se)
             rec_servent(&se);
-    }
-    if (r_retry(buflen, pass)) {
-        pass = 1;
-        goto again;
     }
     done("getservbyport_r(%d, %s, buflen %zu)%s", port, proto ? proto : "NULL", buflen, RNOTE);
 }
@@ -652,8 +617,6 @@ static void gpbnum(int num)
 
 static void gp_r(const char *name, int num, size_t buflen)
 {
-    int pass = 0;
-again:
     begin();
     for (side = 0; side < 2; side++) {
         struct protoent pe, *res = (struct protoent *)(uintptr_t)0x5e5e5e5e;
@@ -669,10 +632,6 @@ again:
         P(";");
         if (r == 0 && res == &pe)
             rec_protoent(&pe);
-    }
-    if (r_retry(buflen, pass)) {
-        pass = 1;
-        goto again;
     }
     if (name)
         done("getprotobyname_r(\"%s\", buflen %zu)%s", name, buflen, RNOTE);

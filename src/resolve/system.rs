@@ -84,10 +84,7 @@ impl Sources for SystemSources {
         let mut answers = client::AddrAnswers::default();
         let r = client::lookup_addrs(self.resolv(), name, family, &mut answers);
         out.no_address = answers.cname_only;
-        // The client does not yet say whether the last query of the search
-        // got a reply (glibc: NOTFOUND, `_r` returns 0) or none (UNAVAIL,
-        // EAGAIN); no reply is the usual case of TRY_AGAIN.
-        out.unavailable = r == Err(LookupError::TryAgain);
+        out.unavailable = answers.unavailable;
         r?;
         out.len = 0;
         for (slot, a) in out.addrs.iter_mut().zip(answers.addrs.iter().take(answers.len)) {
@@ -95,9 +92,9 @@ impl Sources for SystemSources {
             out.len += 1;
         }
         out.canon = Name::from(answers.canon.get(..answers.canon_len).unwrap_or(&[]));
-        // Without the CNAME chain from the client, the names glibc stores
-        // are the canonical name alone (exact when there is no CNAME).
-        out.names.push(out.canon.as_bytes());
+        for n in answers.chain.names() {
+            out.names.push(n);
+        }
         Ok(())
     }
 

@@ -26,7 +26,19 @@ pub struct Walk {
 
 /// Walks `reply`'s answers for `qname`/`qtype`, calling `sink` with each
 /// wanted record; the sink returns false to stop early.
-pub fn walk(reply: &Reply<'_>, qname: &WireName, qtype: u16, mut sink: impl FnMut(&Record<'_>) -> bool) -> Walk {
+pub fn walk(reply: &Reply<'_>, qname: &WireName, qtype: u16, sink: impl FnMut(&Record<'_>) -> bool) -> Walk {
+    walk_chain(reply, qname, qtype, |_| {}, sink)
+}
+
+/// `walk`, also calling `on_cname` with the target of each CNAME it
+/// follows, in order (the aliases glibc's gethostbyname reports).
+pub fn walk_chain(
+    reply: &Reply<'_>,
+    qname: &WireName,
+    qtype: u16,
+    mut on_cname: impl FnMut(&WireName),
+    mut sink: impl FnMut(&Record<'_>) -> bool,
+) -> Walk {
     let mut current = *qname;
     let mut hops = 0usize;
     let mut out = Walk {
@@ -53,6 +65,7 @@ pub fn walk(reply: &Reply<'_>, qname: &WireName, qtype: u16, mut sink: impl FnMu
                 Some(target) => {
                     current = target;
                     hops += 1;
+                    on_cname(&current);
                 }
                 None => {
                     out.malformed = true;
@@ -130,6 +143,19 @@ mod tests {
         assert_eq!(w.canon, q("b.test"));
         assert_eq!(w.found, 3); // the 3-byte A is counted but has no address
         assert!(!w.malformed);
+    }
+
+    #[test]
+    fn chain_reports_each_target_followed() {
+        let mut m = Msg::reply(9, 0, "www.test", TYPE_A);
+        m.cname("www.test", "a.test")
+            .cname("other.test", "x.test")
+            .cname("A.test", "b.test")
+            .rr("b.test", TYPE_A, &[1, 2, 3, 4]);
+        let r = Reply::parse(&m.0, 9, &q("www.test"), TYPE_A).unwrap();
+        let mut chain = Vec::new();
+        walk_chain(&r, &q("www.test"), TYPE_A, |t| chain.push(*t), |_| true);
+        assert_eq!(chain, [q("a.test"), q("b.test")]);
     }
 
     #[test]

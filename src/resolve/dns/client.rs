@@ -7,7 +7,7 @@
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use super::answer::{record_addr, walk};
+use super::answer::{record_addr, walk, walk_chain, MAX_CNAME_HOPS};
 use super::conf::ResolvConf;
 use super::name::WireName;
 use super::transport::{self, Outcome, Pairing, Query, Status};
@@ -22,6 +22,44 @@ pub(crate) const MAXADDRS: usize = 48;
 /// Size of the canonical-name and PTR-name text buffers (a 253-character
 /// name and its NUL fit; a name whose escaped text is longer is refused).
 pub(crate) const NAME_BUF: usize = 256;
+/// Names of a CNAME chain kept (the query name and the targets followed).
+pub(crate) const MAX_CHAIN: usize = MAX_CNAME_HOPS + 1;
+/// Room for their text.
+const CHAIN_TEXT: usize = 1024;
+
+/// The names of a CNAME chain as text: the query name, then each target.
+#[derive(Clone, Copy, Debug)]
+pub struct Chain {
+    text: [u8; CHAIN_TEXT],
+    end: [u16; MAX_CHAIN],
+    len: usize,
+}
+
+const EMPTY_CHAIN: Chain = Chain {
+    text: [0; CHAIN_TEXT],
+    end: [0; MAX_CHAIN],
+    len: 0,
+};
+
+impl Chain {
+    /// Appends `name` as text; a name that does not fit is dropped.
+    fn push(&mut self, name: &WireName) {
+        let start = self.len.checked_sub(1).map_or(0, |i| usize::from(self.end[i]));
+        let Some(dst) = self.text.get_mut(start..) else { return };
+        if let (Some(n), Some(slot)) = (name.to_text(dst), self.end.get_mut(self.len)) {
+            *slot = (start + n) as u16;
+            self.len += 1;
+        }
+    }
+
+    /// The names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len).map(move |i| {
+            let start = i.checked_sub(1).map_or(0, |j| usize::from(self.end[j]));
+            self.text.get(start..usize::from(self.end[i])).unwrap_or(&[])
+        })
+    }
+}
 
 /// What `lookup_addrs` found: addresses in reply order (those of the A reply
 /// first, then those of the AAAA reply, as glibc lists them before its RFC
@@ -37,6 +75,14 @@ pub struct AddrAnswers {
     /// getaddrinfo then says EAI_NONAME, but its gethostbyname2/_r say
     /// NO_RECOVERY.
     pub cname_only: bool,
+    /// The query name that was answered (search domain applied), then the
+    /// target of each CNAME followed to the addresses, in reply order.
+    pub chain: Chain,
+    /// Set with `Err(TryAgain)` when the last query got no usable reply
+    /// (timeout, ECONNREFUSED, SERVFAIL from every server): glibc's
+    /// nss_dns then says UNAVAIL; after a reply (NXDOMAIN, no data) it says
+    /// NOTFOUND.
+    pub unavailable: bool,
 }
 
 impl Default for AddrAnswers {
@@ -47,6 +93,8 @@ impl Default for AddrAnswers {
             canon: [0; NAME_BUF],
             canon_len: 0,
             cname_only: false,
+            chain: EMPTY_CHAIN,
+            unavailable: false,
         }
     }
 }
@@ -99,7 +147,17 @@ pub fn lookup_addrs(conf: &ResolvConf, name: &[u8], family: Family, out: &mut Ad
         Family::Any if conf.no_aaaa => &[TYPE_A],
         Family::Any => &[TYPE_A, TYPE_AAAA],
     };
-    search(conf, name, |qname| query_addrs(conf, qname, types, out))
+    let mut last = None;
+    let r = search(conf, name, |qname| {
+        let r = query_addrs(conf, qname, types, out);
+        last = r.err();
+        r
+    });
+    out.unavailable = matches!(
+        last,
+        Some(Failure::ServFail | Failure::Unreachable | Failure::Err(LookupError::TryAgain))
+    );
+    r
 }
 
 /// The name for `addr` (its PTR record, in-addr.arpa or ip6.arpa, asked as
@@ -283,6 +341,7 @@ struct Slot {
     len: usize,
     canon: Option<WireName>,
     malformed: bool,
+    chain: Chain,
 }
 
 const EMPTY_SLOT: Slot = Slot {
@@ -293,6 +352,7 @@ const EMPTY_SLOT: Slot = Slot {
     len: 0,
     canon: None,
     malformed: false,
+    chain: EMPTY_CHAIN,
 };
 
 /// glibc's `res_query` for one name, then its nss_dns answer reading.
@@ -334,14 +394,21 @@ fn send_and_read(
         slot.answered = true;
         slot.rcode = reply.header.rcode();
         slot.ancount = reply.header.ancount;
-        let (addrs, len) = (&mut slot.addrs, &mut slot.len);
-        let w = walk(reply, qname, qtype, |rec| {
-            if let (Some(a), Some(dst)) = (record_addr(rec), addrs.get_mut(*len)) {
-                *dst = a;
-                *len += 1;
-            }
-            true
-        });
+        let (addrs, len, chain) = (&mut slot.addrs, &mut slot.len, &mut slot.chain);
+        chain.push(qname);
+        let w = walk_chain(
+            reply,
+            qname,
+            qtype,
+            |target| chain.push(target),
+            |rec| {
+                if let (Some(a), Some(dst)) = (record_addr(rec), addrs.get_mut(*len)) {
+                    *dst = a;
+                    *len += 1;
+                }
+                true
+            },
+        );
         slot.canon = (slot.len > 0).then_some(w.canon);
         slot.malformed = w.malformed;
     };
@@ -376,6 +443,9 @@ fn send_and_read(
         }
         out.cname_only = true;
         return Err(Failure::Final(LookupError::NotFound));
+    }
+    if let Some(slot) = slots.iter().find(|s| s.canon.is_some()) {
+        out.chain = slot.chain;
     }
     if let Some(canon) = slots.iter().find_map(|s| s.canon) {
         let mut text = [0u8; super::name::MAX_NAME_TEXT];
