@@ -85,7 +85,7 @@ static-libs:
 	cargo rustc --release --lib --crate-type staticlib -- --print native-static-libs 2>&1 | grep native-static-libs
 
 # --- make check ------------------------------------------------------------------
-check: deps check-header lib check-rust check-c check-samples check-resolve check-install
+check: deps check-header lib check-rust check-c check-samples check-resolve check-trace check-install
 	@echo "make check: all passed"
 
 # The committed header must equal a fresh generation, and compile alone as

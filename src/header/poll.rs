@@ -53,12 +53,17 @@ pub unsafe extern "C" fn ppoll(
 ) -> c_int {
     // SAFETY: glibc reads `*timeout` the same way (a bad pointer faults in
     // both); the copy lives on our stack for the duration of the call.
-    let copy = if timeout.is_null() {
+    let mut copy = if timeout.is_null() {
         None
     } else {
         Some(unsafe { timeout.read() })
     };
-    let ts = copy.as_ref().map_or(core::ptr::null(), |t| t as *const libc::timespec);
+    // The timeout as the caller gave it, for the trace.
+    let given = copy.as_ref().map(|t| (t.tv_sec, t.tv_nsec));
+    // The kernel writes the time left into the copy.
+    let ts = copy
+        .as_mut()
+        .map_or(core::ptr::null_mut(), |t| t as *mut libc::timespec);
     ret(call!(
         Func::Ppoll,
         [p(fds), nfds, p(timeout), p(sigmask), 0, 0],
@@ -68,7 +73,7 @@ pub unsafe extern "C" fn ppoll(
         |cap, r| {
             // SAFETY: on success the kernel read and wrote the `nfds` entries.
             unsafe { tr::pollfds(cap, fds.cast(), nfds, r) };
-            tr::aux_time(cap, copy.map(|t| (t.tv_sec, t.tv_nsec)));
+            tr::aux_time(cap, given);
         },
     ))
 }

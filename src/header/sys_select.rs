@@ -45,8 +45,19 @@ pub unsafe extern "C" fn select(
         },
         // SAFETY: the caller's fd_sets and timeval, as glibc uses them.
         || unsafe { select_sys(nfds, readfds, writefds, exceptfds, timeout) },
-        // SAFETY: on success the kernel wrote the sets passed.
-        |cap, r| unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, tv.get(), r) },
+        |cap, r| {
+            // SAFETY: `select_sys` has just read and written `*timeout`
+            // (glibc's write-back of the time left) when it returned success.
+            let left = match r {
+                Ok(_) if !timeout.is_null() => {
+                    let t = unsafe { timeout.read() };
+                    Some((t.tv_sec, t.tv_usec))
+                }
+                _ => None,
+            };
+            // SAFETY: on success the kernel wrote the sets passed.
+            unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, tv.get(), left, r) }
+        },
     ))
 }
 
@@ -166,7 +177,7 @@ pub unsafe extern "C" fn pselect(
             )
         },
         // SAFETY: on success the kernel wrote the sets passed.
-        |cap, r| unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, time, r) },
+        |cap, r| unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, time, None, r) },
     ))
 }
 

@@ -334,7 +334,12 @@ pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) 
         |_| {},
         // SAFETY: the caller's address, checked by the kernel.
         || unsafe { sys::socket::bind(fd, addr.cast(), len) },
-        |cap, r| tr::addr_in(cap, addr.cast(), len, r),
+        |cap, r| {
+            if r.is_ok() {
+                fdtable::set_bound(fd);
+            }
+            tr::addr_in(cap, addr.cast(), len, r)
+        },
     ))
 }
 
@@ -488,12 +493,20 @@ pub unsafe extern "C" fn setsockopt(fd: c_int, level: c_int, name: c_int, val: *
         |_| {},
         // SAFETY: the caller's buffer and length; the kernel decides on level and name.
         || unsafe { sys::socket::setsockopt(fd, level, name, val.cast(), len) },
-        |cap, r| {
-            if r.is_ok() {
+        |cap, r| match r {
+            Ok(_) => {
                 // SAFETY: the call succeeded: the kernel read `len` bytes at `val`.
                 let b = unsafe { tr::accepted(val, (len as usize).min(OPTVAL_MAX)) };
                 cap.aux(|w| w.bytes(b));
             }
+            // strace still shows an `int` the program passed (`[1]`).
+            Err(e) if cap.report && e.0 != libc::EFAULT && len == 4 => {
+                let mut b = [0u8; 4];
+                if tr::copy_untrusted(val, &mut b) == 4 {
+                    cap.aux(|w| w.bytes(&b));
+                }
+            }
+            Err(_) => {}
         },
     ))
 }
@@ -519,9 +532,11 @@ unsafe fn send_traced(
             if let Ok(n) = r {
                 // SAFETY: the kernel read the `n` bytes it sent.
                 unsafe { tr::payload(cap, buf, *n) };
-                if !addr.is_null() {
-                    tr::addr_in(cap, addr.cast(), alen, r);
-                }
+            } else {
+                tr::payload_refused(cap, buf, len, r);
+            }
+            if !addr.is_null() {
+                tr::addr_in(cap, addr.cast(), alen, r);
             }
         },
     ))
@@ -663,18 +678,6 @@ unsafe fn iov_total(msg: *const msghdr) -> usize {
     t
 }
 
-/// sendmmsg and recvmmsg: each message's `msg_len` (what the kernel wrote).
-unsafe fn mmsg_lens(cap: &mut tr::Cap, vec: *const mmsghdr, n: i32) {
-    let shown = (n.max(0) as usize).min(32);
-    cap.aux(|w| {
-        w.u32(shown as u32);
-        for i in 0..shown {
-            // SAFETY: the kernel wrote the `msg_len` of the first `n` messages.
-            w.u32(unsafe { (*vec.add(i)).msg_len });
-        }
-    });
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn sendmmsg(fd: c_int, vec: *mut mmsghdr, vlen: c_uint, flags: c_int) -> c_int {
     ret(call!(
@@ -686,7 +689,7 @@ pub unsafe extern "C" fn sendmmsg(fd: c_int, vec: *mut mmsghdr, vlen: c_uint, fl
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded for `n` messages.
-                unsafe { mmsg_lens(cap, vec, *n) };
+                unsafe { tr::mmsg_capture(cap, vec.cast(), *n as usize, false) };
             }
         },
     ))
@@ -709,7 +712,7 @@ pub unsafe extern "C" fn recvmmsg(
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded for `n` messages.
-                unsafe { mmsg_lens(cap, vec, *n) };
+                unsafe { tr::mmsg_capture(cap, vec.cast(), *n as usize, true) };
             }
         },
     ))

@@ -9,56 +9,109 @@
 //! (bounded by the lengths), and emits the event. errno is preserved.
 
 use core::ffi::{c_int, c_void};
+use core::mem::MaybeUninit;
 
 use crate::header::errno::set_errno;
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::{self, Descs};
-use crate::trace::event::{AuxWriter, Event, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MAX, AUX_POLLFDS};
+use crate::trace::event::{
+    AuxBuf, AuxReader, AuxWriter, Event, FdDesc, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MAX, AUX_MMSG, AUX_MMSG_IOV,
+    AUX_POLLFDS,
+};
 use crate::trace::{config::Config, fdtable, runtime, Func};
 
 /// Payload bytes gathered from several buffers (iovecs) for one event.
 const GATHER_MAX: usize = 512;
+
+/// A fixed buffer filled from the front, left uninitialised beyond what
+/// was written: a traced call clears nothing it does not use.
+pub(crate) struct Bytes<const N: usize> {
+    buf: [MaybeUninit<u8>; N],
+    len: usize,
+}
+
+impl<const N: usize> Bytes<N> {
+    #[inline(always)]
+    fn new() -> Self {
+        Bytes {
+            buf: [const { MaybeUninit::uninit() }; N],
+            len: 0,
+        }
+    }
+
+    /// The bytes written so far.
+    pub fn as_slice(&self) -> &[u8] {
+        // SAFETY: the first `len` bytes were written (`append` keeps
+        // `len <= N` and advances it only over bytes it copied).
+        unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast(), self.len) }
+    }
+
+    /// Room left.
+    pub fn room(&self) -> usize {
+        N - self.len
+    }
+}
+
+impl<const N: usize> AuxBuf for Bytes<N> {
+    fn append(&mut self, b: &[u8]) {
+        let n = b.len().min(N - self.len);
+        // SAFETY: `n` bytes fit after `len`; source and destination are
+        // distinct objects.
+        unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), self.buf.as_mut_ptr().add(self.len).cast(), n) };
+        self.len += n;
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
 
 /// What the hooks of one call capture.
 pub(crate) struct Cap<'a> {
     pub args: [u64; 6],
     pub len_in: u32,
     pub len_out: u32,
-    pub addr: [u8; ADDR_MAX],
-    pub addr_len: usize,
-    pub aux: [u8; AUX_MAX],
-    pub aux_len: usize,
+    pub addr: Bytes<ADDR_MAX>,
+    pub aux: Bytes<AUX_MAX>,
+    /// The payload: a prefix of the caller's buffer (`data`), or bytes
+    /// copied into `gather` (scatter/gather calls, refused sends).
     pub data: &'a [u8],
     pub data_total: u64,
-    pub gather: [u8; GATHER_MAX],
+    pub gather: Bytes<GATHER_MAX>,
     pub gathered: bool,
-    /// False when the call is not to be reported (a `read` on a pipe).
+    /// False when the call is not to be reported (a `read` on a pipe, a
+    /// function the filter leaves out, a call from a signal handler that
+    /// interrupted the tracer): `post` then only keeps the descriptor table.
     pub report: bool,
 }
 
 impl<'a> Cap<'a> {
+    #[inline(always)]
     fn new(args: [u64; 6]) -> Cap<'a> {
         Cap {
             args,
             len_in: u32::MAX,
             len_out: u32::MAX,
-            addr: [0; ADDR_MAX],
-            addr_len: 0,
-            aux: [0; AUX_MAX],
-            aux_len: 0,
+            addr: Bytes::new(),
+            aux: Bytes::new(),
             data: &[],
             data_total: 0,
-            gather: [0; GATHER_MAX],
+            gather: Bytes::new(),
             gathered: false,
             report: true,
         }
     }
 
-    /// Fills `aux` through an `AuxWriter`.
+    /// Appends to `aux` through an `AuxWriter`.
     pub fn aux(&mut self, f: impl FnOnce(&mut AuxWriter)) {
         let mut w = AuxWriter::new(&mut self.aux);
         f(&mut w);
-        self.aux_len = w.len();
+    }
+
+    /// Replaces the address with `a`.
+    pub fn set_addr(&mut self, a: &[u8]) {
+        self.addr.len = 0;
+        self.addr.append(a);
     }
 }
 
@@ -136,18 +189,16 @@ pub(crate) fn traced<'a, T: RetVal>(
     let r = syscall();
     let end = if report { sys::clock::realtime_ns() } else { 0 };
     let outer = outer && sys::proc::enter_tracer();
+    // `post` always keeps the descriptor table right; it reads memory
+    // with system calls (failures) only for a call that is reported.
+    cap.report = report && outer;
     post(&mut cap, &r);
     if report && outer {
         let (ret, err) = match &r {
             Ok(v) => (v.as_ret(), 0),
             Err(e) => (-1, e.0),
         };
-        let data = if cap.gathered {
-            let n = (cap.data_total as usize).min(GATHER_MAX);
-            cap.gather.get(..n).unwrap_or(&[])
-        } else {
-            cap.data
-        };
+        let data = if cap.gathered { cap.gather.as_slice() } else { cap.data };
         let ev = Event {
             func,
             pid: runtime::pid(),
@@ -159,29 +210,18 @@ pub(crate) fn traced<'a, T: RetVal>(
             args: cap.args,
             len_in: cap.len_in,
             len_out: cap.len_out,
-            addr: cap.addr.get(..cap.addr_len).unwrap_or(&[]),
+            addr: cap.addr.as_slice(),
             data,
             data_total: cap.data_total,
-            aux: cap.aux.get(..cap.aux_len).unwrap_or(&[]),
+            aux: cap.aux.as_slice(),
         };
-        let mut ret_desc = None;
-        let mut pair = [None, None];
-        if describe && err == 0 {
-            if decode::returns_fd(func) {
-                ret_desc = runtime::describe(ret as c_int);
-            } else if func == Func::Socketpair {
-                let mut r = crate::trace::event::AuxReader::new(ev.aux);
-                pair = [runtime::describe(r.i32()), runtime::describe(r.i32())];
-            }
+        if describe {
+            emit_described(&ev, desc_arg.as_ref());
+        } else {
+            runtime::emit(&ev, &Descs::default());
         }
-        let descs = Descs {
-            arg: desc_arg.as_ref(),
-            ret: ret_desc.as_ref(),
-            pair: [pair[0].as_ref(), pair[1].as_ref()],
-        };
-        runtime::emit(&ev, &descs);
         if runtime::recording() {
-            note_endpoints(func, &cap, ret, err, end);
+            note_endpoints(&ev, end);
         }
     }
     if outer {
@@ -250,10 +290,10 @@ fn resolution_traced<'a>(
             args: cap.args,
             len_in: cap.len_in,
             len_out: cap.len_out,
-            addr: cap.addr.get(..cap.addr_len).unwrap_or(&[]),
+            addr: cap.addr.as_slice(),
             data: &[],
             data_total: 0,
-            aux: cap.aux.get(..cap.aux_len).unwrap_or(&[]),
+            aux: cap.aux.as_slice(),
         };
         runtime::emit(&ev, &Descs::default());
         sys::proc::leave_tracer();
@@ -262,21 +302,84 @@ fn resolution_traced<'a>(
     code
 }
 
-/// Writes a descriptor record when a socket's endpoints became known, or
-/// on the first traced use of a socket the recording has not described.
-fn note_endpoints(func: Func, cap: &Cap, ret: i64, err: i32, now: u64) {
-    let fd = match func {
-        Func::Bind | Func::Connect if err == 0 || err == libc::EINPROGRESS => cap.args[0] as c_int,
-        Func::Accept | Func::Accept4 if err == 0 => ret as c_int,
-        _ if has_fd_arg(func) && fdtable::is_socket(cap.args[0] as c_int) => {
-            let fd = cap.args[0] as c_int;
-            if !fdtable::mark_recorded(fd) {
-                return;
-            }
-            fd
+/// Most descriptors besides the first argument, the result and
+/// `socketpair`'s pair described for one `-yy` line.
+const OTHERS_MAX: usize = 16;
+
+/// Emits `ev` with its descriptors described (strace's `-yy`); `arg` was
+/// described before the call (a `close` has nothing to describe after).
+#[inline(never)]
+fn emit_described(ev: &Event, arg: Option<&FdDesc>) {
+    let mut ret = None;
+    let mut pair = [None, None];
+    if !ev.failed() {
+        if decode::returns_fd(ev.func) {
+            ret = runtime::describe(ev.ret as c_int);
+        } else if ev.func == Func::Socketpair {
+            let mut r = AuxReader::new(ev.aux);
+            pair = runtime::describe_pair(r.i32(), r.i32());
         }
-        _ => return,
+    }
+    let mut fds = [0i32; OTHERS_MAX];
+    let n = decode::event_fds(ev, &mut fds);
+    let mut others = [(0, FdDesc::new(0, 0, 0, 0)); OTHERS_MAX];
+    let mut k = 0;
+    for &fd in &fds[..n] {
+        if let Some(d) = runtime::describe(fd) {
+            others[k] = (fd, d);
+            k += 1;
+        }
+    }
+    let descs = Descs {
+        arg,
+        ret: ret.as_ref(),
+        pair: [pair[0].as_ref(), pair[1].as_ref()],
+        others: &others[..k],
     };
+    runtime::emit(ev, &descs);
+}
+
+/// Writes descriptor records to the recording: for every descriptor a
+/// call made (socket, socketpair, accept, dup, `F_DUPFD`, `SCM_RIGHTS`),
+/// when a socket's endpoints became known (bind, connect), and on the
+/// first traced use of a socket the recording has not described yet.
+fn note_endpoints(ev: &Event, now: u64) {
+    let ok = !ev.failed();
+    let arg = ev.int(0);
+    match ev.func {
+        Func::Bind | Func::Connect if ok || ev.errno == libc::EINPROGRESS => record_desc(arg, now),
+        Func::Socket | Func::Accept | Func::Accept4 | Func::Dup | Func::Dup2 | Func::Dup3 if ok => {
+            record_desc(ev.ret as c_int, now)
+        }
+        Func::Fcntl if ok && matches!(ev.int(1), libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
+            record_desc(ev.ret as c_int, now)
+        }
+        Func::Socketpair if ok => {
+            let mut r = AuxReader::new(ev.aux);
+            let fds = [r.i32(), r.i32()];
+            for (fd, d) in fds.into_iter().zip(runtime::describe_pair(fds[0], fds[1])) {
+                if let Some(d) = d {
+                    fdtable::mark_recorded(fd);
+                    runtime::record_fd(fd, &d, now);
+                }
+            }
+        }
+        Func::Recvmsg if ok => {
+            let mut fds = [0i32; OTHERS_MAX];
+            let n = decode::event_fds(ev, &mut fds);
+            for &fd in &fds[..n] {
+                record_desc(fd, now);
+            }
+        }
+        _ => {}
+    }
+    if has_fd_arg(ev.func) && fdtable::unrecorded_socket(arg) {
+        record_desc(arg, now);
+    }
+}
+
+/// Writes socket `fd`'s description to the recording.
+fn record_desc(fd: c_int, now: u64) {
     if let Some(d) = runtime::describe(fd) {
         fdtable::mark_recorded(fd);
         runtime::record_fd(fd, &d, now);
@@ -335,39 +438,46 @@ pub(crate) unsafe fn accepted<'a>(ptr: *const c_void, n: usize) -> &'a [u8] {
     unsafe { core::slice::from_raw_parts(ptr.cast(), n) }
 }
 
-/// Copies up to `buf.len()` bytes at `ptr` without trusting it.
+/// Copies up to `buf.len()` bytes at `ptr` without trusting it (one
+/// `process_vm_readv`: for failures and other uncommon paths only).
 pub(crate) fn copy_untrusted(ptr: *const c_void, buf: &mut [u8]) -> usize {
     if ptr.is_null() {
         return 0;
     }
-    sys::proc::copy_from_self(ptr as usize, buf).unwrap_or(0)
+    sys::proc::copy_from_self(runtime::pid() as i32, ptr as usize, buf).unwrap_or(0)
 }
 
 /// Captures an input socket address (`bind connect sendto`).
 pub(crate) fn addr_in<T>(cap: &mut Cap, addr: *const c_void, len: u32, r: &Result<T>) {
     let n = (len as usize).min(ADDR_MAX);
-    cap.addr_len = match r {
-        Err(Errno(libc::EFAULT)) => 0,
+    match r {
+        Err(Errno(libc::EFAULT)) => {}
         // SAFETY: on success the kernel read `len` bytes at `addr`.
-        Ok(_) => {
-            let b = unsafe { accepted(addr, n) };
-            cap.addr[..b.len()].copy_from_slice(b);
-            b.len()
+        Ok(_) => cap.set_addr(unsafe { accepted(addr, n) }),
+        Err(_) if cap.report => {
+            let mut b = [0u8; ADDR_MAX];
+            let got = copy_untrusted(addr, &mut b[..n]);
+            cap.set_addr(&b[..got]);
         }
-        Err(_) => copy_untrusted(addr, &mut cap.addr[..n]),
-    };
+        Err(_) => {}
+    }
 }
 
-/// Before a value-result call: `*len` as the program passed it.
+/// Before a value-result call: `*len` as the program passed it, when that
+/// can be read without a system call and without any risk of a fault
+/// (the length lies on the calling thread's own stack, above the stack
+/// pointer, as a local variable of a caller does). Otherwise it stays
+/// unknown and the trace shows the length the kernel wrote back.
 pub(crate) fn len_before(cap: &mut Cap, len: *const u32) {
     let mut b = [0u8; 4];
-    if copy_untrusted(len.cast(), &mut b) == 4 {
+    if sys::proc::read_own_stack(len as usize, &mut b) {
         cap.len_in = u32::from_ne_bytes(b);
     }
 }
 
 /// After a successful value-result call: `*len`, and the address the
-/// kernel wrote (`min(before, after)` bytes).
+/// kernel wrote (`min(before, after)` bytes; `after` bytes, at most the
+/// buffer the address type needs, when `before` is unknown).
 ///
 /// # Safety
 /// The call succeeded with these pointers (the kernel wrote `*len`, and the
@@ -383,9 +493,7 @@ pub(crate) unsafe fn addr_out(cap: &mut Cap, addr: *const c_void, len: *const u3
     }
     let n = (cap.len_in.min(cap.len_out) as usize).min(ADDR_MAX);
     // SAFETY: the kernel wrote `min(len_in, len_out)` bytes at `addr`.
-    let b = unsafe { accepted(addr, n) };
-    cap.addr[..b.len()].copy_from_slice(b);
-    cap.addr_len = b.len();
+    cap.set_addr(unsafe { accepted(addr, n) });
 }
 
 /// The payload of a successful data call: the first bytes of the `n`
@@ -399,34 +507,58 @@ pub(crate) unsafe fn payload<'a>(cap: &mut Cap<'a>, buf: *const c_void, n: usize
     cap.data = unsafe { accepted(buf, n.min(runtime::payload_cap())) };
 }
 
+/// The payload of a call the kernel refused, read from the caller's buffer
+/// without trusting it (strace shows what a failed `send` or `write` was
+/// given); nothing after `EFAULT`. Only failures pay for this copy.
+pub(crate) fn payload_refused<T>(cap: &mut Cap, buf: *const c_void, len: usize, r: &Result<T>) {
+    if !cap.report || !matches!(r, Err(e) if e.0 != libc::EFAULT) {
+        return;
+    }
+    let mut b = [0u8; GATHER_MAX];
+    let n = len.min(runtime::payload_cap()).min(GATHER_MAX);
+    let got = copy_untrusted(buf, &mut b[..n]);
+    cap.gather.append(&b[..got]);
+    cap.gathered = true;
+    cap.data_total = len as u64;
+}
+
 /// The payload of a successful scatter/gather call, `n` bytes across the
-/// iovecs, gathered into `cap.gather`; the iovec lengths go to the aux
-/// writer.
+/// iovecs, gathered into `cap.gather` (at most `limit`); the iovec count
+/// and lengths go to `w` (at most `shown` of them).
 ///
 /// # Safety
 /// The kernel used the `cnt` iovecs at `iov` and transferred `n` bytes
 /// through them.
-pub(crate) unsafe fn gather(cap: &mut Cap, iov: *const libc::iovec, cnt: usize, n: usize, w: &mut AuxWriter) {
-    cap.data_total = n as u64;
-    cap.gathered = true;
-    let shown = cnt.min(AUX_IOV);
+unsafe fn gather_into(
+    gather: &mut dyn AuxBuf,
+    iov: *const libc::iovec,
+    cnt: usize,
+    n: usize,
+    limit: usize,
+    shown: usize,
+    w: &mut AuxWriter,
+) {
+    let shown = cnt.min(shown);
     w.u32(cnt as u32);
-    let limit = n.min(runtime::payload_cap()).min(GATHER_MAX);
+    let limit = n.min(limit);
     let mut got = 0;
+    let mut left = n;
     for i in 0..cnt {
+        if got >= limit && i >= shown {
+            break;
+        }
         // SAFETY: the kernel read all `cnt` iovecs.
         let v = unsafe { iov.add(i).read_unaligned() };
         if i < shown {
             w.u64(v.iov_len as u64);
         }
         if got < limit {
-            let take = v.iov_len.min(limit - got);
+            let take = v.iov_len.min(limit - got).min(left);
             // SAFETY: these bytes are within the `n` the kernel transferred.
             let b = unsafe { accepted(v.iov_base, take) };
-            cap.gather[got..got + b.len()].copy_from_slice(b);
+            gather.append(b);
             got += b.len();
-        } else if i >= shown {
-            break;
+            left -= b.len();
         }
     }
 }
@@ -434,15 +566,14 @@ pub(crate) unsafe fn gather(cap: &mut Cap, iov: *const libc::iovec, cnt: usize, 
 /// The `aux` of readv/writev after success.
 ///
 /// # Safety
-/// As for `gather`.
+/// The kernel used the `cnt` iovecs at `iov` and transferred `n` bytes.
 pub(crate) unsafe fn iov_aux(cap: &mut Cap, iov: *const libc::iovec, cnt: c_int, n: usize) {
-    let mut aux = [0u8; AUX_MAX];
-    let mut w = AuxWriter::new(&mut aux);
+    cap.data_total = n as u64;
+    cap.gathered = true;
+    let limit = runtime::payload_cap().min(GATHER_MAX);
+    let mut w = AuxWriter::new(&mut cap.aux);
     // SAFETY: forwarded contract.
-    unsafe { gather(cap, iov, cnt.max(0) as usize, n, &mut w) };
-    let len = w.len();
-    cap.aux[..len].copy_from_slice(&aux[..len]);
-    cap.aux_len = len;
+    unsafe { gather_into(&mut cap.gather, iov, cnt.max(0) as usize, n, limit, AUX_IOV, &mut w) };
 }
 
 /// sendmsg/recvmsg after success: name, iovecs, payload and the
@@ -456,16 +587,16 @@ pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usi
     let m = unsafe { msg.read_unaligned() };
     let nl = (m.msg_namelen as usize).min(ADDR_MAX);
     // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_namelen` bytes.
-    let name = unsafe { accepted(m.msg_name, nl) };
-    cap.addr[..name.len()].copy_from_slice(name);
-    cap.addr_len = name.len();
-    let mut aux = [0u8; AUX_MAX];
-    let mut w = AuxWriter::new(&mut aux);
+    cap.set_addr(unsafe { accepted(m.msg_name, nl) });
+    cap.data_total = n as u64;
+    cap.gathered = true;
+    let limit = runtime::payload_cap().min(GATHER_MAX);
+    let mut w = AuxWriter::new(&mut cap.aux);
     w.u32(m.msg_namelen);
     w.i32(m.msg_flags);
     w.u64(m.msg_controllen as u64);
     // SAFETY: the kernel used the `msg_iovlen` iovecs and moved `n` bytes.
-    unsafe { gather(cap, m.msg_iov, m.msg_iovlen, n, &mut w) };
+    unsafe { gather_into(&mut cap.gather, m.msg_iov, m.msg_iovlen, n, limit, AUX_IOV, &mut w) };
     let mut fds = [0i32; 16];
     // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_controllen` bytes.
     let control = unsafe { accepted(m.msg_control, m.msg_controllen) };
@@ -477,9 +608,86 @@ pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usi
             fdtable::forget(*fd);
         }
     }
-    let len = w.len();
-    cap.aux[..len].copy_from_slice(&aux[..len]);
-    cap.aux_len = len;
+}
+
+/// sendmmsg/recvmmsg after success: each of the first `n` messages (at
+/// most `AUX_MMSG`, and as many as fit in the aux) with its header, name,
+/// iovec lengths and payload prefix (layout in `trace::event`).
+///
+/// # Safety
+/// The call succeeded for the first `n` messages of `vec`: the kernel read
+/// their headers, names and iovecs and moved `msg_len` bytes of each.
+pub(crate) unsafe fn mmsg_capture(cap: &mut Cap, vec: *const libc::mmsghdr, n: usize, received: bool) {
+    let per_msg = runtime::payload_cap().min(GATHER_MAX);
+    // The count comes first: measure what fits before writing.
+    let mut shown = 0;
+    let mut room = cap.aux.room().saturating_sub(4);
+    while shown < n.min(AUX_MMSG) {
+        // SAFETY: message `shown` < n was used by the kernel.
+        let mm = unsafe { vec.add(shown).read_unaligned() };
+        let size = mmsg_size(&mm, per_msg);
+        if size > room {
+            break;
+        }
+        room -= size;
+        shown += 1;
+    }
+    let mut w = AuxWriter::new(&mut cap.aux);
+    w.u32(shown as u32);
+    for i in 0..shown {
+        // SAFETY: as above.
+        let mm = unsafe { vec.add(i).read_unaligned() };
+        let m = mm.msg_hdr;
+        let len = mm.msg_len as usize;
+        let fits = if received {
+            // SAFETY: the kernel used these iovecs.
+            len.min(unsafe { iov_sum(m.msg_iov, m.msg_iovlen) })
+        } else {
+            len
+        };
+        w.u32(mm.msg_len);
+        w.u32(m.msg_namelen);
+        w.i32(m.msg_flags);
+        w.u64(m.msg_controllen as u64);
+        let nl = (m.msg_namelen as usize).min(ADDR_MAX);
+        // SAFETY: the kernel read (send) or wrote (receive) the name.
+        let name = unsafe { accepted(m.msg_name, nl) };
+        w.u16(name.len() as u16);
+        w.bytes(name);
+        let mut data = Bytes::<GATHER_MAX>::new();
+        let mut lens = Bytes::<{ 4 + 8 * AUX_MMSG_IOV }>::new();
+        {
+            let mut lw = AuxWriter::new(&mut lens);
+            // SAFETY: the kernel used the iovecs and moved `fits` bytes.
+            unsafe { gather_into(&mut data, m.msg_iov, m.msg_iovlen, fits, per_msg, AUX_MMSG_IOV, &mut lw) };
+        }
+        w.bytes(lens.as_slice());
+        w.u64(len as u64);
+        w.u16(data.len() as u16);
+        w.bytes(data.as_slice());
+    }
+}
+
+/// Aux bytes one `mmsg_capture` message takes.
+fn mmsg_size(mm: &libc::mmsghdr, per_msg: usize) -> usize {
+    let m = &mm.msg_hdr;
+    let name = (m.msg_namelen as usize).min(ADDR_MAX);
+    let iovs = m.msg_iovlen.min(AUX_MMSG_IOV);
+    let data = (mm.msg_len as usize).min(per_msg);
+    4 + 4 + 4 + 8 + 2 + name + 4 + 8 * iovs + 8 + 2 + data
+}
+
+/// The total length of `cnt` iovecs.
+///
+/// # Safety
+/// The kernel has just used them.
+unsafe fn iov_sum(iov: *const libc::iovec, cnt: usize) -> usize {
+    let mut t: usize = 0;
+    for i in 0..cnt {
+        // SAFETY: the caller's contract.
+        t = t.saturating_add(unsafe { iov.add(i).read_unaligned() }.iov_len);
+    }
+    t
 }
 
 /// The descriptors of the `SCM_RIGHTS` messages in a control buffer.
@@ -527,6 +735,7 @@ pub(crate) unsafe fn pollfds<T>(cap: &mut Cap, fds: *const libc::pollfd, nfds: u
             raw[..b.len()].copy_from_slice(b);
             b.len()
         }
+        Err(_) if !cap.report => 0,
         Err(Errno(libc::EFAULT)) => 0,
         Err(_) => copy_untrusted(fds.cast(), &mut raw[..shown * 8]),
     };
@@ -538,16 +747,14 @@ pub(crate) unsafe fn pollfds<T>(cap: &mut Cap, fds: *const libc::pollfd, nfds: u
 
 /// Appends a timeout to the aux (ppoll).
 pub(crate) fn aux_time(cap: &mut Cap, t: Option<(i64, i64)>) {
-    let mut w = AuxWriter::new(&mut cap.aux[cap.aux_len..]);
-    match t {
+    cap.aux(|w| match t {
         Some((s, n)) => {
             w.u8(1);
             w.i64(s);
             w.i64(n);
         }
         None => w.u8(0),
-    }
-    cap.aux_len += w.len();
+    });
 }
 
 /// epoll_wait/epoll_pwait: the `n` returned events.
@@ -560,9 +767,7 @@ pub(crate) unsafe fn epoll_events(cap: &mut Cap, evs: *const c_void, n: usize) {
     let b = unsafe { accepted(evs, shown * 12) };
     cap.aux(|w| {
         w.u32(shown as u32);
-        for e in b.chunks_exact(12) {
-            w.bytes(e);
-        }
+        w.bytes(b);
     });
 }
 
@@ -577,7 +782,8 @@ pub(crate) fn epoll_ctl_event<T>(cap: &mut Cap, ev: *const c_void, r: &Result<T>
             b[..s.len()].copy_from_slice(s);
             s.len()
         }
-        _ => copy_untrusted(ev, &mut b),
+        _ if cap.report => copy_untrusted(ev, &mut b),
+        _ => 0,
     };
     if got == 12 {
         cap.aux(|w| w.bytes(&b));
@@ -588,25 +794,25 @@ pub(crate) fn epoll_ctl_event<T>(cap: &mut Cap, ev: *const c_void, r: &Result<T>
 pub(crate) fn fd_sets_before(cap: &mut Cap, nfds: c_int, sets: [*const c_void; 3]) -> usize {
     let nbytes = ((nfds.clamp(0, 1024) as usize).div_ceil(64)) * 8;
     let mut which = 0u8;
-    let mut w = AuxWriter::new(&mut cap.aux);
     for (i, s) in sets.iter().enumerate() {
         if !s.is_null() {
             which |= 1 << i;
         }
     }
-    w.u8(which);
-    w.u16(nbytes as u16);
-    for s in sets.iter().filter(|s| !s.is_null()) {
-        let mut b = [0u8; 128];
-        copy_untrusted(*s, &mut b[..nbytes]);
-        w.bytes(&b[..nbytes]);
-    }
-    cap.aux_len = w.len();
+    cap.aux(|w| {
+        w.u8(which);
+        w.u16(nbytes as u16);
+        for s in sets.iter().filter(|s| !s.is_null()) {
+            let mut b = [0u8; 128];
+            copy_untrusted(*s, &mut b[..nbytes]);
+            w.bytes(&b[..nbytes]);
+        }
+    });
     nbytes
 }
 
 /// select/pselect after the call: the sets the kernel wrote (zeros on
-/// failure) and the timeout as passed.
+/// failure), the timeout as passed and the time left (select).
 ///
 /// # Safety
 /// On success the kernel wrote `nbytes` bytes of each non-NULL set.
@@ -615,26 +821,29 @@ pub(crate) unsafe fn fd_sets_after<T>(
     nbytes: usize,
     sets: [*const c_void; 3],
     timeout: Option<(i64, i64)>,
+    left: Option<(i64, i64)>,
     r: &Result<T>,
 ) {
-    let mut w = AuxWriter::new(&mut cap.aux[cap.aux_len..]);
-    for s in sets.iter().filter(|s| !s.is_null()) {
-        let b = match r {
-            // SAFETY: the caller's contract.
-            Ok(_) => unsafe { accepted(*s, nbytes) },
-            Err(_) => &[0u8; 128][..nbytes],
-        };
-        w.bytes(b);
-    }
-    match timeout {
-        Some((sec, sub)) => {
-            w.u8(1);
-            w.i64(sec);
-            w.i64(sub);
+    cap.aux(|w| {
+        for s in sets.iter().filter(|s| !s.is_null()) {
+            let b = match r {
+                // SAFETY: the caller's contract.
+                Ok(_) => unsafe { accepted(*s, nbytes) },
+                Err(_) => &[0u8; 128][..nbytes],
+            };
+            w.bytes(b);
         }
-        None => w.u8(0),
-    }
-    cap.aux_len += w.len();
+        for t in [timeout, left] {
+            match t {
+                Some((sec, sub)) => {
+                    w.u8(1);
+                    w.i64(sec);
+                    w.i64(sub);
+                }
+                None => w.u8(0),
+            }
+        }
+    });
 }
 
 /// A timespec/timeval argument, copied without trusting it.

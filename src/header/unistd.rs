@@ -39,6 +39,8 @@ pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> s
             if let Ok(n) = r {
                 // SAFETY: the kernel read the `n` bytes it wrote.
                 unsafe { tr::payload(cap, buf, *n) };
+            } else {
+                tr::payload_refused(cap, buf, count, r);
             }
         },
     ))

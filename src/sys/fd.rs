@@ -169,3 +169,55 @@ pub fn write_all(fd: i32, mut buf: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+/// One request/reply exchange with the kernel's socket diagnostics
+/// (`NETLINK_SOCK_DIAG`, see sock_diag(7)) on a netlink socket of its own,
+/// opened close-on-exec and closed again: `request` is a complete netlink
+/// message, the first reply datagram lands in `reply` (its length is
+/// returned). Raw syscalls, not cancellation points.
+pub fn sock_diag(request: &[u8], reply: &mut [u8]) -> Result<usize> {
+    const NETLINK_SOCK_DIAG: usize = 4;
+    // SAFETY: no pointers.
+    let fd = check_int(unsafe {
+        syscall6(
+            libc::SYS_socket,
+            libc::AF_NETLINK as usize,
+            (libc::SOCK_RAW | libc::SOCK_CLOEXEC) as usize,
+            NETLINK_SOCK_DIAG,
+            0,
+            0,
+            0,
+        )
+    })?;
+    // The kernel's address: family AF_NETLINK, port 0, no groups.
+    let mut kernel = [0u8; 12];
+    kernel[..2].copy_from_slice(&(libc::AF_NETLINK as u16).to_ne_bytes());
+    // SAFETY: `request` and `kernel` are readable for their lengths.
+    let sent = check(unsafe {
+        syscall6(
+            libc::SYS_sendto,
+            fd as usize,
+            request.as_ptr() as usize,
+            request.len(),
+            0,
+            kernel.as_ptr() as usize,
+            kernel.len(),
+        )
+    });
+    let got = sent.and_then(|_| {
+        // SAFETY: `reply` is writable for its length; no address wanted.
+        check(unsafe {
+            syscall6(
+                libc::SYS_recvfrom,
+                fd as usize,
+                reply.as_mut_ptr() as usize,
+                reply.len(),
+                0,
+                0,
+                0,
+            )
+        })
+    });
+    close_quiet(fd);
+    got
+}

@@ -60,8 +60,10 @@ pub fn leave_tracer() {
 
 /// Copies `buf.len()` bytes of this process's memory at address `addr` into
 /// `buf` with `process_vm_readv`: an unmapped address gives `EFAULT` instead
-/// of a fault. Returns the number of bytes copied (short at an unmapped page).
-pub fn copy_from_self(addr: usize, buf: &mut [u8]) -> Result<usize> {
+/// of a fault. `pid` is this process's id (the caller's cached value; 0:
+/// asked of the kernel). Returns the number of bytes copied (short at an
+/// unmapped page).
+pub fn copy_from_self(pid: i32, addr: usize, buf: &mut [u8]) -> Result<usize> {
     if buf.is_empty() {
         return Ok(0);
     }
@@ -78,7 +80,7 @@ pub fn copy_from_self(addr: usize, buf: &mut [u8]) -> Result<usize> {
     check(unsafe {
         syscall6(
             libc::SYS_process_vm_readv,
-            getpid() as usize,
+            if pid > 0 { pid } else { getpid() } as usize,
             &local as *const libc::iovec as usize,
             1,
             &remote as *const libc::iovec as usize,
@@ -86,6 +88,55 @@ pub fn copy_from_self(addr: usize, buf: &mut [u8]) -> Result<usize> {
             0,
         )
     })
+}
+
+/// Most bytes between the stack pointer and the top of the stack for which
+/// `read_own_stack` trusts that the stack is one mapping.
+const STACK_SPAN: usize = 8 << 20;
+
+extern "C" {
+    // The top of the main thread's stack (ld.so; static glibc defines it too).
+    static __libc_stack_end: *const core::ffi::c_void;
+}
+
+/// Copies `buf.len()` bytes at `addr` when they lie on the calling thread's
+/// stack between the stack pointer and the top of the stack, which is
+/// mapped memory: a local variable of one of the callers. No system call.
+/// The top is the thread pointer for threads glibc made (their TCB sits at
+/// the top of their stack mapping) and `__libc_stack_end` for the main
+/// thread; a stack pointer more than `STACK_SPAN` below it (an alternate
+/// signal stack elsewhere) trusts nothing. False when not copied.
+pub fn read_own_stack(addr: usize, buf: &mut [u8]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let sp: usize;
+        let tp: usize;
+        // SAFETY: reads the stack pointer, and the thread pointer's
+        // self-pointer at %fs:0 (x86_64 TLS ABI: always mapped).
+        unsafe {
+            core::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags));
+            core::arch::asm!("mov {}, qword ptr fs:[0]", out(reg) tp, options(nostack, readonly, preserves_flags));
+        }
+        // SAFETY: a plain read of ld.so's variable, set before any code runs.
+        let main_top = unsafe { core::ptr::read_volatile(&raw const __libc_stack_end) } as usize;
+        let top = if tp > sp { tp } else { main_top };
+        let end = match addr.checked_add(buf.len()) {
+            Some(e) => e,
+            None => return false,
+        };
+        if addr < sp || end > top || top - sp > STACK_SPAN {
+            return false;
+        }
+        // SAFETY: `[addr, end)` lies within `[sp, top)`, the mapped part of
+        // this thread's stack (and, for threads, its TLS block below the TCB).
+        unsafe { core::ptr::copy_nonoverlapping(addr as *const u8, buf.as_mut_ptr(), buf.len()) };
+        true
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (addr, buf);
+        false
+    }
 }
 
 /// The soft `RLIMIT_NOFILE`: one more than the highest descriptor number

@@ -7,12 +7,73 @@ use super::func::Func;
 use super::names::{self, Names};
 
 /// The descriptors of an event, described (strace's `-yy`): the first
-/// descriptor argument, the returned descriptor, and `socketpair`'s pair.
+/// descriptor argument, the returned descriptor, `socketpair`'s pair, and
+/// the others (`event_fds`: poll arrays, select sets, `epoll_ctl`'s
+/// descriptor, `SCM_RIGHTS` descriptors).
 #[derive(Clone, Copy, Default)]
 pub struct Descs<'d> {
     pub arg: Option<&'d FdDesc>,
     pub ret: Option<&'d FdDesc>,
     pub pair: [Option<&'d FdDesc>; 2],
+    pub others: &'d [(i32, FdDesc)],
+}
+
+impl<'d> Descs<'d> {
+    /// The description of descriptor `fd` among the others.
+    pub fn other(&self, fd: i64) -> Option<&'d FdDesc> {
+        self.others.iter().find(|(f, _)| i64::from(*f) == fd).map(|(_, d)| d)
+    }
+}
+
+/// The descriptors an event refers to besides its first argument, its
+/// return value and `socketpair`'s pair (those are in `Descs` already):
+/// the entries of a poll array, the members of select's sets (as passed),
+/// `epoll_ctl`'s descriptor, the `SCM_RIGHTS` descriptors of
+/// `sendmsg`/`recvmsg`. Each once, as many as `out` holds; returns how
+/// many were written to it.
+pub fn event_fds(ev: &Event, out: &mut [i32]) -> usize {
+    let mut n = 0;
+    let mut add = |fd: i32| {
+        if fd >= 0 && n < out.len() && !out[..n].contains(&fd) {
+            out[n] = fd;
+            n += 1;
+        }
+    };
+    let mut r = AuxReader::new(ev.aux);
+    match ev.func {
+        Func::Poll | Func::Ppoll => {
+            for _ in 0..r.u32() {
+                let (fd, _, _) = (r.i32(), r.i16(), r.i16());
+                add(fd);
+            }
+        }
+        Func::Select | Func::Pselect => {
+            let which = r.u8();
+            let nbytes = usize::from(r.u16());
+            for i in 0..3 {
+                if which & (1 << i) != 0 {
+                    for (k, b) in r.bytes(nbytes).iter().enumerate() {
+                        for bit in 0..8 {
+                            if b & (1 << bit) != 0 {
+                                add((k * 8 + bit) as i32);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Func::EpollCtl => add(ev.int(2)),
+        Func::Sendmsg | Func::Recvmsg if !ev.aux.is_empty() => {
+            let _ = (r.u32(), r.i32(), r.u64());
+            let iovcnt = r.u32();
+            r.bytes(iovcnt.min(super::event::AUX_IOV as u32) as usize * 8);
+            for _ in 0..r.u32() {
+                add(r.i32());
+            }
+        }
+        _ => {}
+    }
+    n
 }
 
 /// An output format. `arg` starts a top-level argument, `field` a struct
@@ -189,28 +250,14 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
         Sendmsg | Recvmsg => {
             fd(s);
             s.arg("msg");
-            msghdr(s, ev);
+            msghdr(s, ev, d);
             s.arg("flags");
             s.flags(names::MSG, u64::from(ev.int(2) as u32));
         }
         Sendmmsg | Recvmmsg => {
             fd(s);
             s.arg("msgvec");
-            let mut r = AuxReader::new(ev.aux);
-            let n = r.u32();
-            if n == 0 {
-                s.ptr(ev.arg(1));
-            } else {
-                s.open_arr();
-                for _ in 0..n {
-                    s.elem();
-                    s.open_obj();
-                    s.field("msg_len");
-                    s.int(r.u32().into());
-                    s.close_obj();
-                }
-                s.close_arr();
-            }
+            mmsgs(s, ev);
             s.arg("vlen");
             s.int(i64::from(ev.arg(2) as u32));
             s.arg("flags");
@@ -235,7 +282,7 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             s.int(ev.int(1).into());
             if ev.func == Dup3 {
                 s.arg("flags");
-                s.flags(&[(0o2000000, "O_CLOEXEC")], u64::from(ev.int(2) as u32));
+                s.flags(names::O_FLAGS, u64::from(ev.int(2) as u32));
             }
         }
         Fcntl => {
@@ -258,8 +305,12 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
                 }
                 1 | 3 | 9 | 11 | 1025 | 1032 | 1034 => {}
                 _ => {
+                    // strace's `%#lx`.
                     s.arg("arg");
-                    s.ptr(ev.arg(2));
+                    match ev.arg(2) {
+                        0 => s.int(0),
+                        a => s.hex(a),
+                    }
                 }
             }
         }
@@ -288,7 +339,7 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
                     s.elem();
                     s.open_obj();
                     s.field("fd");
-                    s.int(pfd.into());
+                    s.fd(pfd.into(), d.other(pfd.into()));
                     s.field("events");
                     s.flags(names::POLL, u64::from(events as u16));
                     s.close_obj();
@@ -329,7 +380,7 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             for (i, name) in ["readfds", "writefds", "exceptfds"].iter().enumerate() {
                 s.arg(name);
                 if which & (1 << i) != 0 {
-                    fd_set(s, before[i]);
+                    fd_set(s, before[i], Some(d));
                 } else {
                     s.ptr(ev.arg(i + 1));
                 }
@@ -362,7 +413,7 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             s.arg("op");
             s.sym(names::EPOLL_CTL, ev.int(1).into());
             s.arg("fd");
-            s.int(ev.int(2).into());
+            s.fd(ev.int(2).into(), d.other(ev.int(2).into()));
             s.arg("event");
             if ev.aux.len() >= 12 {
                 let mut r = AuxReader::new(ev.aux);
@@ -454,15 +505,25 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
                     let set = r.bytes(nbytes);
                     if set.iter().any(|&b| b != 0) {
                         s.label(name);
-                        fd_set(s, set);
+                        fd_set(s, set, None);
                     }
                 }
+            }
+            // The timeout passed, then (select) the time left written back.
+            if r.u8() != 0 {
+                r.bytes(16);
+            }
+            if r.u8() != 0 {
+                let (sec, usec) = (r.i64(), r.i64());
+                s.label("left");
+                s.time(sec, usec, true);
             }
             s.close_result();
             true
         }
         Func::Fcntl => match ev.int(1) {
-            1 => {
+            // strace: `= 0` for no flags, `= 0x1 (flags FD_CLOEXEC)`.
+            1 if ev.ret != 0 => {
                 s.flags(names::FD_FLAGS, ev.ret as u64);
                 true
             }
@@ -477,6 +538,17 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether the return value prints in hexadecimal (`fcntl`'s flag
+/// queries; strace prints `F_GETFD`'s 0 as a plain `0`).
+pub(crate) fn hex_return(ev: &Event) -> bool {
+    ev.func == Func::Fcntl && !ev.failed() && (ev.int(1) == 3 || (ev.int(1) == 1 && ev.ret != 0))
+}
+
+/// A readiness call that returned 0: strace's ` (Timeout)`.
+pub(crate) fn timed_out(ev: &Event) -> bool {
+    matches!(ev.func, Func::Poll | Func::Ppoll | Func::Select | Func::Pselect) && !ev.failed() && ev.ret == 0
 }
 
 /// Functions whose return value is a new descriptor.
@@ -524,8 +596,10 @@ fn value_result_len(s: &mut dyn Sink, ev: &Event, i: usize) {
     }
 }
 
+/// A payload argument: its bytes when captured (what was sent or received;
+/// for a refused send, what the program passed), else the pointer.
 fn payload(s: &mut dyn Sink, ev: &Event, i: usize) {
-    if ev.failed() || (ev.data.is_empty() && ev.data_total > 0) {
+    if ev.data.is_empty() && (ev.failed() || ev.data_total > 0) {
         s.ptr(ev.arg(i));
     } else {
         s.bytes(ev.data, ev.data_total);
@@ -580,7 +654,7 @@ fn iovecs(s: &mut dyn Sink, ev: &Event, r: &mut AuxReader, n: u32) {
     s.close_arr();
 }
 
-fn msghdr(s: &mut dyn Sink, ev: &Event) {
+fn msghdr(s: &mut dyn Sink, ev: &Event, d: &Descs) {
     if ev.aux.is_empty() {
         s.ptr(ev.arg(1));
         return;
@@ -590,23 +664,52 @@ fn msghdr(s: &mut dyn Sink, ev: &Event) {
     let flags = r.i32();
     let controllen = r.u64();
     let iovcnt = r.u32();
-    s.open_obj();
-    s.field("msg_name");
-    if ev.addr.is_empty() {
-        s.null();
-    } else {
-        s.sockaddr(ev.addr);
-    }
-    s.field("msg_namelen");
-    s.int(namelen.into());
-    s.field("msg_iov");
-    let mut ir = AuxReader::new(r.bytes(iovcnt.min(super::event::AUX_IOV as u32) as usize * 8));
-    if ev.failed() {
-        s.ptr(0);
-    } else {
-        let shown = iovcnt.min(super::event::AUX_IOV as u32);
-        let mut data = ev.data;
-        let mut left = ev.data_total;
+    let shown = iovcnt.min(super::event::AUX_IOV as u32);
+    let lens = r.bytes(shown as usize * 8);
+    let m = Msg {
+        name: ev.addr,
+        namelen,
+        flags,
+        controllen,
+        iovcnt,
+        lens,
+        data: ev.data,
+        total: ev.data_total,
+    };
+    m.print(s, Some((&mut r, d)));
+}
+
+/// One message header, as `msghdr` and the `mmsghdr` entries print it.
+struct Msg<'a> {
+    name: &'a [u8],
+    namelen: u32,
+    flags: i32,
+    controllen: u64,
+    iovcnt: u32,
+    /// The iovec lengths kept (`u64` each).
+    lens: &'a [u8],
+    data: &'a [u8],
+    total: u64,
+}
+
+impl Msg<'_> {
+    /// `{msg_name=..., ..., msg_flags=...}`; `control` reads the
+    /// `SCM_RIGHTS` descriptors (sendmsg/recvmsg).
+    fn print(&self, s: &mut dyn Sink, control: Option<(&mut AuxReader, &Descs)>) {
+        s.open_obj();
+        s.field("msg_name");
+        if self.name.is_empty() {
+            s.null();
+        } else {
+            s.sockaddr(self.name);
+        }
+        s.field("msg_namelen");
+        s.int(self.namelen.into());
+        s.field("msg_iov");
+        let mut ir = AuxReader::new(self.lens);
+        let shown = (self.lens.len() / 8) as u32;
+        let mut data = self.data;
+        let mut left = self.total;
         s.open_arr();
         for _ in 0..shown {
             let len = ir.u64();
@@ -623,49 +726,104 @@ fn msghdr(s: &mut dyn Sink, ev: &Event) {
             s.int(len as i64);
             s.close_obj();
         }
-        if shown < iovcnt {
+        if shown < self.iovcnt {
             s.ellipsis();
         }
         s.close_arr();
-    }
-    s.field("msg_iovlen");
-    s.int(iovcnt.into());
-    let nfds = r.u32();
-    if nfds > 0 {
-        s.field("msg_control");
-        s.open_arr();
-        s.elem();
-        s.open_obj();
-        s.field("cmsg_len");
-        s.int(16 + 4 * i64::from(nfds));
-        s.field("cmsg_level");
-        s.sym(names::SOL, 1);
-        s.field("cmsg_type");
-        s.sym(names::SCM, 1);
-        s.field("cmsg_data");
-        s.open_arr();
-        for _ in 0..nfds {
-            s.elem();
-            s.int(r.i32().into());
+        s.field("msg_iovlen");
+        s.int(self.iovcnt.into());
+        if let Some((r, d)) = control {
+            let nfds = r.u32();
+            if nfds > 0 {
+                s.field("msg_control");
+                s.open_arr();
+                s.elem();
+                s.open_obj();
+                s.field("cmsg_len");
+                s.int(16 + 4 * i64::from(nfds));
+                s.field("cmsg_level");
+                s.sym(names::SOL, 1);
+                s.field("cmsg_type");
+                s.sym(names::SCM, 1);
+                s.field("cmsg_data");
+                s.open_arr();
+                for _ in 0..nfds {
+                    let fd = i64::from(r.i32());
+                    s.elem();
+                    s.fd(fd, d.other(fd));
+                }
+                s.close_arr();
+                s.close_obj();
+                s.close_arr();
+            }
         }
-        s.close_arr();
+        s.field("msg_controllen");
+        s.int(self.controllen as i64);
+        s.field("msg_flags");
+        s.flags(names::MSG, u64::from(self.flags as u32));
         s.close_obj();
-        s.close_arr();
     }
-    s.field("msg_controllen");
-    s.int(controllen as i64);
-    s.field("msg_flags");
-    s.flags(names::MSG, u64::from(flags as u32));
-    s.close_obj();
 }
 
-fn fd_set(s: &mut dyn Sink, set: &[u8]) {
+/// sendmmsg/recvmmsg's vector: `[{msg_hdr={...}, msg_len=3}, ...]`, from
+/// the aux layout of `trace::event`.
+fn mmsgs(s: &mut dyn Sink, ev: &Event) {
+    let mut r = AuxReader::new(ev.aux);
+    let n = r.u32();
+    if ev.failed() || n == 0 {
+        s.ptr(ev.arg(1));
+        return;
+    }
+    s.open_arr();
+    for _ in 0..n {
+        let msg_len = r.u32();
+        let namelen = r.u32();
+        let flags = r.i32();
+        let controllen = r.u64();
+        let nl = usize::from(r.u16());
+        let name = r.bytes(nl);
+        let iovcnt = r.u32();
+        let lens = r.bytes(iovcnt.min(super::event::AUX_MMSG_IOV as u32) as usize * 8);
+        let total = r.u64();
+        let dl = usize::from(r.u16());
+        let data = r.bytes(dl);
+        let m = Msg {
+            name,
+            namelen,
+            flags,
+            controllen,
+            iovcnt,
+            lens,
+            data,
+            total,
+        };
+        s.elem();
+        s.open_obj();
+        s.field("msg_hdr");
+        m.print(s, None);
+        s.field("msg_len");
+        s.int(msg_len.into());
+        s.close_obj();
+    }
+    if ev.ret > i64::from(n) {
+        s.ellipsis();
+    }
+    s.close_arr();
+}
+
+/// `[3 4]`-style members of an fd_set; annotated (`-yy`) in the arguments,
+/// bare in the result, as strace prints them.
+fn fd_set(s: &mut dyn Sink, set: &[u8], d: Option<&Descs>) {
     s.open_arr();
     for (i, b) in set.iter().enumerate() {
         for bit in 0..8 {
             if b & (1 << bit) != 0 {
+                let fd = (i * 8 + bit) as i64;
                 s.elem();
-                s.int((i * 8 + bit) as i64);
+                match d {
+                    Some(d) => s.fd(fd, d.other(fd)),
+                    None => s.int(fd),
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ use super::func::Func;
 /// Most bytes of a socket address kept (`sizeof(struct sockaddr_storage)`).
 pub(crate) const ADDR_MAX: usize = 128;
 /// Most bytes of function-specific detail (`Event::aux`).
-pub(crate) const AUX_MAX: usize = 512;
+pub(crate) const AUX_MAX: usize = 1024;
 
 /// One call.
 ///
@@ -83,8 +83,11 @@ impl<'a> Event<'a> {
 }
 
 /// What a descriptor is, for strace's `-yy` annotation and the recording's
-/// endpoint records: socket domain/type/protocol, inode, and its local and
-/// remote addresses (empty when unknown or unbound/unconnected).
+/// endpoint records: socket domain/type/protocol, inode, and what strace
+/// would show of it: for TCP/UDP the local and remote addresses (empty
+/// when the kernel's socket tables do not list the socket: strace then
+/// shows the inode), for Unix sockets the socket's own name (`local`) and
+/// its peer's inode (`peer_inode`, 0 when none).
 #[derive(Clone, Copy, Debug)]
 pub struct FdDesc {
     pub domain: i32,
@@ -95,6 +98,7 @@ pub struct FdDesc {
     pub local_len: u16,
     pub peer: [u8; ADDR_MAX],
     pub peer_len: u16,
+    pub peer_inode: u64,
 }
 
 impl FdDesc {
@@ -108,6 +112,7 @@ impl FdDesc {
             local_len: 0,
             peer: [0; ADDR_MAX],
             peer_len: 0,
+            peer_inode: 0,
         }
     }
 
@@ -144,7 +149,8 @@ impl FdDesc {
 /// - `select`/`pselect`: `u8 which` (bit 0 read, 1 write, 2 except: the sets
 ///   passed), `u16 nbytes`, then the sets before the call (`nbytes` each,
 ///   for each passed), the sets after, then `u8 has_timeout, i64 sec,
-///   i64 usec-or-nsec`.
+///   i64 usec-or-nsec` (as passed), then `u8 has_left, i64 sec, i64 usec`
+///   (select after success: the time left written back).
 /// - `epoll_ctl`: `u32 events, u64 data` when an event was passed.
 /// - `epoll_wait`/`epoll_pwait`: `u32 count`, then `u32 events, u64 data`
 ///   per returned event (at most `AUX_EPOLL`).
@@ -153,28 +159,74 @@ impl FdDesc {
 /// - `sendmsg`/`recvmsg`: `u32 namelen, i32 msg_flags, u64 controllen,
 ///   u32 iovcnt, u64 iov_len...` (at most `AUX_IOV`), then `u32 nfds, i32
 ///   fd...` (`SCM_RIGHTS` descriptors).
-/// - `sendmmsg`/`recvmmsg`: `u32 count`, then `u32 msg_len` per message.
+/// - `sendmmsg`/`recvmmsg`: `u32 count`, then per message (at most
+///   `AUX_MMSG`, as many as fit): `u32 msg_len, u32 msg_namelen,
+///   i32 msg_flags, u64 msg_controllen, u16 name bytes, name,
+///   u32 msg_iovlen, u64 iov_len...` (at most `AUX_MMSG_IOV`), `u64 payload
+///   length, u16 payload bytes kept, payload`.
 /// - resolution functions: see `resolve.rs`.
 pub struct AuxWriter<'b> {
-    buf: &'b mut [u8],
-    len: usize,
+    out: &'b mut dyn AuxBuf,
 }
 
 pub(crate) const AUX_POLLFDS: usize = 32;
 pub(crate) const AUX_EPOLL: usize = 32;
 pub(crate) const AUX_IOV: usize = 16;
+/// Most messages of a `sendmmsg`/`recvmmsg` kept.
+pub(crate) const AUX_MMSG: usize = 8;
+/// Most iovecs kept per message of a `sendmmsg`/`recvmmsg`.
+pub(crate) const AUX_MMSG_IOV: usize = 4;
 
-impl<'b> AuxWriter<'b> {
-    pub fn new(buf: &'b mut [u8]) -> AuxWriter<'b> {
-        AuxWriter { buf, len: 0 }
+/// Where an `AuxWriter` appends: a fixed buffer that keeps what fits (the
+/// live tracer's is uninitialised stack memory, filled as it goes).
+pub trait AuxBuf {
+    /// Appends what fits of `b`.
+    fn append(&mut self, b: &[u8]);
+    /// Bytes held.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
+}
 
-    pub fn bytes(&mut self, b: &[u8]) {
-        let n = b.len().min(self.buf.len() - self.len);
-        if let (Some(d), Some(s)) = (self.buf.get_mut(self.len..self.len + n), b.get(..n)) {
+/// An `AuxBuf` in a plain byte array.
+pub struct AuxArray<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Default for AuxArray<N> {
+    fn default() -> Self {
+        AuxArray { bytes: [0; N], len: 0 }
+    }
+}
+
+impl<const N: usize> AuxArray<N> {
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl<const N: usize> AuxBuf for AuxArray<N> {
+    fn append(&mut self, b: &[u8]) {
+        let n = b.len().min(N - self.len);
+        if let (Some(d), Some(s)) = (self.bytes.get_mut(self.len..self.len + n), b.get(..n)) {
             d.copy_from_slice(s);
             self.len += n;
         }
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl<'b> AuxWriter<'b> {
+    pub fn new(out: &'b mut dyn AuxBuf) -> AuxWriter<'b> {
+        AuxWriter { out }
+    }
+
+    pub fn bytes(&mut self, b: &[u8]) {
+        self.out.append(b);
     }
 
     pub fn u8(&mut self, v: u8) {
@@ -196,17 +248,13 @@ impl<'b> AuxWriter<'b> {
         self.bytes(&v.to_le_bytes());
     }
 
+    /// Bytes in the buffer so far (what earlier writers put there too).
     pub fn len(&self) -> usize {
-        self.len
+        self.out.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    pub fn done(self) -> &'b [u8] {
-        let AuxWriter { buf, len } = self;
-        buf.get(..len).unwrap_or(&[])
+        self.out.is_empty()
     }
 }
 

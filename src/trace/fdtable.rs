@@ -17,6 +17,8 @@ const NOT_SOCKET: u32 = 1;
 const SOCKET: u32 = 1 << 31;
 /// The endpoints of this socket have been written to the recording.
 const RECORDED: u32 = 1 << 30;
+/// The program bound this socket (a traced `bind` succeeded).
+const BOUND: u32 = 1 << 29;
 
 static TABLE: [AtomicU32; TABLE_SIZE] = [const { AtomicU32::new(UNKNOWN) }; TABLE_SIZE];
 
@@ -42,6 +44,7 @@ fn decode(v: u32) -> Option<Kind> {
     match v {
         UNKNOWN => None,
         NOT_SOCKET => Some(Kind::NotSocket),
+        v if v & SOCKET == 0 => None,
         v => Some(Kind::Socket {
             domain: ((v >> 8) & 0xff) as i32,
             ty: (v & 0xff) as i32,
@@ -106,6 +109,29 @@ pub fn copy(old: i32, new: i32) {
     let v = slot(old).map_or(UNKNOWN, |s| s.load(Relaxed) & !RECORDED);
     if let Some(s) = slot(new) {
         s.store(v, Relaxed);
+    }
+}
+
+/// Socket `fd` was bound by the program.
+pub fn set_bound(fd: i32) {
+    if let Some(s) = slot(fd) {
+        let _ = s.fetch_update(Relaxed, Relaxed, |v| (v & SOCKET != 0).then_some(v | BOUND));
+    }
+}
+
+/// Whether socket `fd` was bound by a traced `bind`.
+pub fn bound(fd: i32) -> bool {
+    slot(fd).is_some_and(|s| s.load(Relaxed) & BOUND != 0)
+}
+
+/// True when `fd` is a socket whose description the recording does not
+/// have yet (one load for a socket already recorded: the common case).
+pub fn unrecorded_socket(fd: i32) -> bool {
+    match slot(fd).map(|s| s.load(Relaxed)) {
+        Some(v) if v & RECORDED != 0 => false,
+        Some(v) if v & SOCKET != 0 => true,
+        Some(NOT_SOCKET) => false,
+        _ => is_socket(fd),
     }
 }
 

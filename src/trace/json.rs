@@ -167,7 +167,7 @@ pub fn put_desc_json(o: &mut Out, d: &FdDesc) {
     o.str("{\"text\":\"");
     super::text::put_desc(o, d);
     o.str("\",\"domain\":");
-    names::put_name(o, &[], i64::from(d.domain));
+    names::put_name(o, names::NONE, i64::from(d.domain));
     o.str(",\"type\":");
     o.i64(i64::from(d.ty));
     o.str(",\"inode\":");

@@ -7,6 +7,8 @@
 //!   mean, once for every format; [`text`] and [`json`] print it.
 //! - [`record`]: the recording's format, and its reader.
 //! - [`fdtable`]: which descriptors are sockets.
+//! - [`desccache`], [`diag`]: what `-yy` shows of a socket, as strace
+//!   finds it (the kernel's socket diagnostics) and caches it.
 //! - [`runtime`]: the live tracer's state and destinations.
 //!
 //! Everything here is safe Rust; the capture of the program's memory and
@@ -15,6 +17,8 @@
 
 pub mod config;
 pub mod decode;
+pub mod desccache;
+pub mod diag;
 pub mod event;
 pub mod fdtable;
 pub mod func;

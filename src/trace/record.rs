@@ -26,7 +26,8 @@
 //! known (bind, connect, accept, first traced use of an inherited socket):
 //!   12 u32 pid  16 i32 fd  20 i32 domain  24 i32 type  28 i32 protocol
 //!   32 u64 inode  40 u64 time  48 u16 local bytes  50 u16 peer bytes
-//!   56 local address, peer address
+//!   52 u32 flags (bit 0: a peer inode follows the addresses)
+//!   56 local address, peer address, [u64 peer inode (Unix sockets)]
 //! ```
 //!
 //! A process killed at any moment leaves every record it committed intact
@@ -74,42 +75,46 @@ fn put(b: &mut [u8], at: usize, v: &[u8]) {
     }
 }
 
-/// Encodes the start of a call record (everything but the payload and the
-/// commit word) into `buf`; returns `(bytes written, total record length)`.
-/// `data_len` is the number of payload bytes that will follow.
-pub(crate) fn encode_call(ev: &Event, data_len: usize, buf: &mut [u8]) -> (usize, usize) {
+/// The parts of a call record: its fixed part (commit word zero), then
+/// the address, the aux and `data_len` payload bytes, which the writer
+/// copies after it; returns `(fixed part, total record length)`.
+pub(crate) fn encode_call(ev: &Event, data_len: usize) -> ([u8; CALL_FIXED], usize) {
     let addr = ev.addr.get(..ADDR_MAX).unwrap_or(ev.addr);
     let aux = ev.aux.get(..u16::MAX as usize).unwrap_or(ev.aux);
-    let head = CALL_FIXED + addr.len() + aux.len();
-    let total = align8(head + data_len);
-    put(buf, 0, &(total as u32).to_le_bytes());
-    put(buf, 4, &0u32.to_le_bytes());
-    put(buf, 8, &KIND_CALL.to_le_bytes());
-    put(buf, 10, &ev.func.code().to_le_bytes());
-    put(buf, 12, &ev.pid.to_le_bytes());
-    put(buf, 16, &ev.tid.to_le_bytes());
-    put(buf, 20, &ev.errno.to_le_bytes());
-    put(buf, 24, &ev.ret.to_le_bytes());
-    put(buf, 32, &ev.time_ns.to_le_bytes());
-    put(buf, 40, &ev.dur_ns.to_le_bytes());
+    let total = align8(CALL_FIXED + addr.len() + aux.len() + data_len);
+    let mut buf = [0u8; CALL_FIXED];
+    let b = &mut buf;
+    put(b, 0, &(total as u32).to_le_bytes());
+    put(b, 8, &KIND_CALL.to_le_bytes());
+    put(b, 10, &ev.func.code().to_le_bytes());
+    put(b, 12, &ev.pid.to_le_bytes());
+    put(b, 16, &ev.tid.to_le_bytes());
+    put(b, 20, &ev.errno.to_le_bytes());
+    put(b, 24, &ev.ret.to_le_bytes());
+    put(b, 32, &ev.time_ns.to_le_bytes());
+    put(b, 40, &ev.dur_ns.to_le_bytes());
     for (i, a) in ev.args.iter().enumerate() {
-        put(buf, 48 + 8 * i, &a.to_le_bytes());
+        put(b, 48 + 8 * i, &a.to_le_bytes());
     }
-    put(buf, 96, &ev.len_in.to_le_bytes());
-    put(buf, 100, &ev.len_out.to_le_bytes());
-    put(buf, 104, &(addr.len() as u16).to_le_bytes());
-    put(buf, 106, &(aux.len() as u16).to_le_bytes());
-    put(buf, 108, &(data_len as u32).to_le_bytes());
-    put(buf, 112, &ev.data_total.to_le_bytes());
-    put(buf, CALL_FIXED, addr);
-    put(buf, CALL_FIXED + addr.len(), aux);
-    (head.min(buf.len()), total)
+    put(b, 96, &ev.len_in.to_le_bytes());
+    put(b, 100, &ev.len_out.to_le_bytes());
+    put(b, 104, &(addr.len() as u16).to_le_bytes());
+    put(b, 106, &(aux.len() as u16).to_le_bytes());
+    put(b, 108, &(data_len as u32).to_le_bytes());
+    put(b, 112, &ev.data_total.to_le_bytes());
+    (buf, total)
 }
 
+/// Bytes `encode_fd` may need.
+pub(crate) const FD_MAX: usize = FD_FIXED + 2 * ADDR_MAX + 8;
+const FD_PEER_INODE: u32 = 1;
+
 /// Encodes a descriptor record; returns its length (all of it is in `buf`,
-/// which must hold `FD_FIXED + 2 * ADDR_MAX` bytes).
+/// which must hold `FD_MAX` bytes).
 pub(crate) fn encode_fd(pid: u32, fd: i32, time_ns: u64, d: &FdDesc, buf: &mut [u8]) -> usize {
-    let total = align8(FD_FIXED + d.local().len() + d.peer().len());
+    let addrs = d.local().len() + d.peer().len();
+    let extra = if d.peer_inode != 0 { 8 } else { 0 };
+    let total = align8(FD_FIXED + addrs + extra);
     if let Some(b) = buf.get_mut(..total) {
         b.fill(0);
     }
@@ -126,6 +131,10 @@ pub(crate) fn encode_fd(pid: u32, fd: i32, time_ns: u64, d: &FdDesc, buf: &mut [
     put(buf, 50, &d.peer_len.to_le_bytes());
     put(buf, FD_FIXED, d.local());
     put(buf, FD_FIXED + d.local().len(), d.peer());
+    if d.peer_inode != 0 {
+        put(buf, 52, &FD_PEER_INODE.to_le_bytes());
+        put(buf, FD_FIXED + addrs, &d.peer_inode.to_le_bytes());
+    }
     total.min(buf.len())
 }
 
@@ -297,6 +306,9 @@ impl<'a> Reader<'a> {
                 );
                 d.set_local(rec.get(FD_FIXED..FD_FIXED + ll)?);
                 d.set_peer(rec.get(FD_FIXED + ll..FD_FIXED + ll + pl)?);
+                if u32_at(rec, 52) & FD_PEER_INODE != 0 {
+                    d.peer_inode = u64_at(rec, FD_FIXED + ll + pl);
+                }
                 Some(Record::Fd {
                     pid: u32_at(rec, 12),
                     fd: u32_at(rec, 16) as i32,
@@ -408,22 +420,28 @@ mod tests {
         ev.aux = b"xy";
         ev.data_total = 5;
         let mut pos = HEADER_SIZE;
-        let mut buf = [0u8; 512];
+        let mut buf = [0u8; FD_MAX];
+        let put_call = |file: &mut [u8], pos: usize, data: &[u8]| {
+            let (fixed, total) = encode_call(&ev, data.len());
+            let mut at = pos;
+            for part in [&fixed[..], ev.addr, ev.aux, data] {
+                file[at..at + part.len()].copy_from_slice(part);
+                at += part.len();
+            }
+            total
+        };
         // 1: complete.
-        let (n, total) = encode_call(&ev, 5, &mut buf);
-        file[pos..pos + n].copy_from_slice(&buf[..n]);
-        file[pos + n..pos + n + 5].copy_from_slice(b"hello");
+        let total = put_call(&mut file, pos, b"hello");
         commit(&mut file, pos);
         pos += total;
         // 2: reserved, length written, never committed (a kill).
-        let (n, total2) = encode_call(&ev, 0, &mut buf);
-        file[pos..pos + n].copy_from_slice(&buf[..n]);
-        pos += total2;
+        pos += put_call(&mut file, pos, b"");
         // 3: reserved, nothing written at all (a kill right after fetch_add).
         pos += 136;
         // 4: a descriptor record.
         let mut d = FdDesc::new(2, 1, 6, 1234);
         d.set_local(&addr);
+        d.peer_inode = 4321;
         let n = encode_fd(7, 3, 5, &d, &mut buf);
         file[pos..pos + n].copy_from_slice(&buf[..n]);
         commit(&mut file, pos);
@@ -445,6 +463,7 @@ mod tests {
         match r.next() {
             Some(Record::Fd { pid, fd, desc, .. }) => {
                 assert_eq!((pid, fd, desc.inode, desc.local()), (7, 3, 1234, &addr[..]));
+                assert_eq!(desc.peer_inode, 4321);
             }
             other => panic!("{other:?}"),
         }

@@ -19,44 +19,64 @@
 use super::decode::Sink;
 use super::event::{AuxReader, AuxWriter, Event};
 use super::func::Func;
-use super::names::{self, Names};
+use super::names::{self, Names, Table};
 
 const NULL_STR: u16 = 0xffff;
 
-pub(crate) const AI_FLAGS: Names = &[
-    (0x1, "AI_PASSIVE"),
-    (0x2, "AI_CANONNAME"),
-    (0x4, "AI_NUMERICHOST"),
-    (0x8, "AI_V4MAPPED"),
-    (0x10, "AI_ALL"),
-    (0x20, "AI_ADDRCONFIG"),
-    (0x80, "AI_IDN"),
-    (0x400, "AI_NUMERICSERV"),
-];
+pub(crate) const AI_FLAGS: Names = &Table {
+    unknown: "",
+    entries: &[
+        (0x1, "AI_PASSIVE"),
+        (0x2, "AI_CANONNAME"),
+        (0x4, "AI_NUMERICHOST"),
+        (0x8, "AI_V4MAPPED"),
+        (0x10, "AI_ALL"),
+        (0x20, "AI_ADDRCONFIG"),
+        (0x80, "AI_IDN"),
+        (0x400, "AI_NUMERICSERV"),
+    ],
+};
 
-pub(crate) const NI_FLAGS: Names = &[
-    (1, "NI_NUMERICHOST"),
-    (2, "NI_NUMERICSERV"),
-    (4, "NI_NOFQDN"),
-    (8, "NI_NAMEREQD"),
-    (16, "NI_DGRAM"),
-    (32, "NI_IDN"),
-];
+pub(crate) const NI_FLAGS: Names = &Table {
+    unknown: "",
+    entries: &[
+        (1, "NI_NUMERICHOST"),
+        (2, "NI_NUMERICSERV"),
+        (4, "NI_NOFQDN"),
+        (8, "NI_NAMEREQD"),
+        (16, "NI_DGRAM"),
+        (32, "NI_IDN"),
+    ],
+};
 
-pub(crate) const EAI: Names = &[
-    (-1, "EAI_BADFLAGS"),
-    (-2, "EAI_NONAME"),
-    (-3, "EAI_AGAIN"),
-    (-4, "EAI_FAIL"),
-    (-6, "EAI_FAMILY"),
-    (-7, "EAI_SOCKTYPE"),
-    (-8, "EAI_SERVICE"),
-    (-10, "EAI_MEMORY"),
-    (-11, "EAI_SYSTEM"),
-    (-12, "EAI_OVERFLOW"),
-    (-5, "EAI_NODATA"),
-    (-9, "EAI_ADDRFAMILY"),
-];
+/// `h_errno` values.
+const H_ERRNO: Names = &Table {
+    unknown: "",
+    entries: &[
+        (1, "HOST_NOT_FOUND"),
+        (2, "TRY_AGAIN"),
+        (3, "NO_RECOVERY"),
+        (4, "NO_DATA"),
+    ],
+};
+
+pub(crate) const EAI: Names = &Table {
+    unknown: "",
+    entries: &[
+        (-1, "EAI_BADFLAGS"),
+        (-2, "EAI_NONAME"),
+        (-3, "EAI_AGAIN"),
+        (-4, "EAI_FAIL"),
+        (-6, "EAI_FAMILY"),
+        (-7, "EAI_SOCKTYPE"),
+        (-8, "EAI_SERVICE"),
+        (-10, "EAI_MEMORY"),
+        (-11, "EAI_SYSTEM"),
+        (-12, "EAI_OVERFLOW"),
+        (-5, "EAI_NODATA"),
+        (-9, "EAI_ADDRFAMILY"),
+    ],
+};
 
 /// Writes a resolution event's `aux` (the layout above).
 pub struct ResolveAux<'w, 'b> {
@@ -249,15 +269,7 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             let mut r = AuxReader::new(ev.aux);
             let _query = read_str(&mut r);
             if ev.ret != 0 {
-                s.sym(
-                    &[
-                        (1, "HOST_NOT_FOUND"),
-                        (2, "TRY_AGAIN"),
-                        (3, "NO_RECOVERY"),
-                        (4, "NO_DATA"),
-                    ],
-                    ev.ret,
-                );
+                s.sym(H_ERRNO, ev.ret);
                 return true;
             }
             let official = read_str(&mut r);

@@ -12,7 +12,7 @@ use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, 
 
 use super::config::{Config, Format, PathTemplate, Pids, PATH_MAX};
 use super::decode::Descs;
-use super::event::{Event, FdDesc, ADDR_MAX, AUX_MAX};
+use super::event::{Event, FdDesc, ADDR_MAX};
 use super::func::{Func, FuncSet};
 use super::json::format_json;
 use super::out::Out;
@@ -425,9 +425,10 @@ pub fn emit(ev: &Event, descs: &Descs) {
     if on & RECORD != 0 {
         let cap = RECORD_PAYLOAD.load(Relaxed) as usize;
         let data = ev.data.get(..cap).unwrap_or(ev.data);
-        let mut head = [0u8; record::CALL_FIXED + ADDR_MAX + AUX_MAX];
-        let (n, total) = record::encode_call(ev, data.len(), &mut head);
-        append(head.get(..n).unwrap_or(&[]), data, total);
+        let (fixed, total) = record::encode_call(ev, data.len());
+        let addr = ev.addr.get(..ADDR_MAX).unwrap_or(ev.addr);
+        let aux = ev.aux.get(..u16::MAX as usize).unwrap_or(ev.aux);
+        append(&[&fixed, addr, aux, data], total);
     }
 }
 
@@ -436,10 +437,10 @@ pub fn record_fd(fd: i32, d: &FdDesc, time_ns: u64) {
     if ON.load(Acquire) & RECORD == 0 {
         return;
     }
-    let mut buf = [0u8; record::FD_FIXED + 2 * ADDR_MAX];
+    let mut buf = [0u8; record::FD_MAX];
     let n = record::encode_fd(pid(), fd, time_ns, d, &mut buf);
     let body = buf.get(..n).unwrap_or(&[]);
-    append(body, &[], n);
+    append(&[body], n);
 }
 
 /// Creates (or joins) the recording for `pid`: maps its first chunk and
@@ -516,6 +517,9 @@ fn chunk(i: usize) -> Option<Mapping> {
     } else {
         None
     };
+    if let Some(m) = &m {
+        let _ = m.populate_write(0, 2 * POPULATE_WINDOW);
+    }
     REC.release();
     let m = m?;
     match cell.compare_exchange(0, m.addr(), AcqRel, Acquire) {
@@ -527,10 +531,16 @@ fn chunk(i: usize) -> Option<Mapping> {
     }
 }
 
-/// Appends a record: `head` (its first 8 bytes are the length and a zero
-/// commit word) then `payload`, `total` bytes in all, reserved with one
-/// fetch-add and published with one release store.
-fn append(head: &[u8], payload: &[u8], total: usize) {
+/// The recording's pages are made present ahead of the writers, this much
+/// at a time: a first write to a page of a shared file mapping otherwise
+/// traps once per page (a 1-byte ping-pong: every 32 records), which costs
+/// more than all the rest of the recording.
+const POPULATE_WINDOW: usize = 256 << 10;
+
+/// Appends a record made of `parts` (the first starts with the length and
+/// a zero commit word), `total` bytes in all, reserved with one fetch-add
+/// and published with one release store.
+fn append(parts: &[&[u8]], total: usize) {
     let Some(first) = chunk(0) else { return };
     let Ok(next) = first.u64_at(record::OFF_NEXT) else {
         return;
@@ -545,10 +555,25 @@ fn append(head: &[u8], payload: &[u8], total: usize) {
             pad(chunk_end, off + total - chunk_end);
             continue;
         }
-        let Some(m) = chunk(ci) else { return };
+        let m = match ci {
+            0 => first,
+            _ => match chunk(ci) {
+                Some(m) => m,
+                None => return,
+            },
+        };
         let at = off - ci * record::CHUNK;
-        let _ = m.write(at, head);
-        let _ = m.write(at + head.len(), payload);
+        // The record that enters a window populates the one after it (the
+        // mapping of a chunk did its first two).
+        let (w0, w1) = (at / POPULATE_WINDOW, (at + total) / POPULATE_WINDOW);
+        if w1 > w0 && (w1 + 1) * POPULATE_WINDOW <= record::CHUNK {
+            let _ = m.populate_write((w1 + 1) * POPULATE_WINDOW, POPULATE_WINDOW);
+        }
+        let mut p = at;
+        for part in parts.iter().filter(|p| !p.is_empty()) {
+            let _ = m.write(p, part);
+            p += part.len();
+        }
         let _ = m.publish_u32(at + 4, record::COMMIT ^ total as u32);
         return;
     }
@@ -563,23 +588,110 @@ fn pad(off: usize, len: usize) {
     }
 }
 
-/// A socket's description for `-yy` and the recording: its kind from the
-/// descriptor table, inode, local and peer addresses.
+/// A socket's description for `-yy` and the recording, by strace's
+/// rules: the description cached for its inode (the first one the kernel's
+/// tables gave), else what they give now, else just the inode.
 pub fn describe(fd: i32) -> Option<FdDesc> {
     let super::fdtable::Kind::Socket { domain, ty } = super::fdtable::kind(fd) else {
         return None;
     };
     let ino = sys::fd::fstat(fd).map(|s| s.ino).unwrap_or(0);
+    if let Some(d) = super::desccache::get(ino) {
+        return Some(d);
+    }
     let protocol = sys::fd::sockopt_int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL).unwrap_or(0);
     let mut d = FdDesc::new(domain, ty, protocol, ino);
-    let mut a = [0u8; ADDR_MAX];
-    if let Ok(n) = sys::fd::sockname(fd, false, &mut a) {
-        d.set_local(a.get(..n).unwrap_or(&[]));
+    let listed = match domain {
+        libc::AF_INET | libc::AF_INET6 => inet_listed(fd, &mut d),
+        libc::AF_UNIX => unix_listed(fd, &mut d),
+        _ => false,
+    };
+    if listed {
+        super::desccache::put(&d);
     }
+    Some(d)
+}
+
+/// The two ends of a new `socketpair`, described together: each Unix end
+/// is the other's peer, which needs no question to the kernel.
+pub fn describe_pair(a: i32, b: i32) -> [Option<FdDesc>; 2] {
+    let unix = |fd| match super::fdtable::kind(fd) {
+        super::fdtable::Kind::Socket {
+            domain: libc::AF_UNIX,
+            ty,
+        } => sys::fd::fstat(fd)
+            .ok()
+            .map(|s| (ty, s.ino))
+            .filter(|&(_, ino)| ino != 0),
+        _ => None,
+    };
+    let (Some((ta, ia)), Some((tb, ib))) = (unix(a), unix(b)) else {
+        return [describe(a), describe(b)];
+    };
+    let end = |ty, ino, peer| {
+        super::desccache::get(ino).unwrap_or_else(|| {
+            let mut d = FdDesc::new(libc::AF_UNIX, ty, 0, ino);
+            d.peer_inode = peer;
+            super::desccache::put(&d);
+            d
+        })
+    };
+    [Some(end(ta, ia, ib)), Some(end(tb, ib, ia))]
+}
+
+/// A TCP or UDP socket's endpoints, when the kernel's socket tables list
+/// it (as strace's inet_diag query would find it): it has a local port and,
+/// for TCP, is not closed, unless the program bound it (a socket whose
+/// connect failed has a stale port but is in no table).
+fn inet_listed(fd: i32, d: &mut FdDesc) -> bool {
+    if !matches!(d.ty, libc::SOCK_STREAM | libc::SOCK_DGRAM) {
+        return false;
+    }
+    let mut a = [0u8; ADDR_MAX];
+    let Ok(n) = sys::fd::sockname(fd, false, &mut a) else {
+        return false;
+    };
+    let local = a.get(..n).unwrap_or(&[]);
+    if local.get(2..4).is_none_or(|p| p == [0, 0]) {
+        return false;
+    }
+    if d.ty == libc::SOCK_STREAM && !super::fdtable::bound(fd) {
+        const TCP_CLOSE: i32 = 7;
+        let state = sys::fd::sockopt_int(fd, libc::SOL_TCP, libc::TCP_INFO).map(|v| v & 0xff);
+        if state == Ok(TCP_CLOSE) {
+            return false;
+        }
+    }
+    d.set_local(local);
     if let Ok(n) = sys::fd::sockname(fd, true, &mut a) {
         d.set_peer(a.get(..n).unwrap_or(&[]));
     }
-    Some(d)
+    true
+}
+
+/// A Unix socket's name and peer inode from the kernel's unix_diag (as
+/// strace asks for them); listed when it has either. Without the
+/// diagnostics (no netlink), the name from `getsockname`.
+fn unix_listed(fd: i32, d: &mut FdDesc) -> bool {
+    let mut reply = [0u8; 512];
+    let diag = sys::fd::sock_diag(&super::diag::unix_request(d.inode), &mut reply)
+        .ok()
+        .and_then(|n| super::diag::parse_unix_reply(reply.get(..n).unwrap_or(&[]), d.inode));
+    match diag {
+        Some(u) => {
+            d.peer_inode = u64::from(u.peer);
+            d.set_local(u.name());
+        }
+        None => {
+            let mut a = [0u8; ADDR_MAX];
+            if let Ok(n) = sys::fd::sockname(fd, false, &mut a) {
+                if n > 2 {
+                    d.set_local(a.get(..n).unwrap_or(&[]));
+                }
+            }
+        }
+    }
+    d.peer_inode != 0 || d.local_len > 2
 }
 
 #[cfg(test)]

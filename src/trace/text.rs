@@ -130,8 +130,13 @@ fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
     }
     if decode::returns_fd(ev.func) {
         put_fd(o, ev.ret, descs.ret);
-    } else if ev.func == super::func::Func::Fcntl && matches!(ev.int(1), 1 | 3) {
-        o.hex(ev.ret as u64);
+    } else if decode::hex_return(ev) {
+        // strace's `%#lx`: `0`, `0x2`.
+        if ev.ret == 0 {
+            o.byte(b'0');
+        } else {
+            o.hex(ev.ret as u64);
+        }
     } else {
         o.i64(ev.ret);
     }
@@ -147,7 +152,7 @@ fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
     };
     if shown && o.len() > inner {
         o.byte(b')');
-    } else if matches!(ev.func, super::func::Func::Poll | super::func::Func::Ppoll) && ev.ret == 0 {
+    } else if decode::timed_out(ev) {
         o.truncate(mark);
         o.str(" (Timeout)");
     } else {
@@ -166,7 +171,8 @@ pub(crate) fn put_fd(o: &mut Out, fd: i64, desc: Option<&FdDesc>) {
 }
 
 /// strace's `-yy` text for a socket: `TCP:[local->peer]`, `TCP:[local]`,
-/// `TCP:[inode]`, `UNIX-STREAM:[inode,"path"]`.
+/// `TCP:[inode]` (a socket the kernel's tables do not list),
+/// `UNIX-STREAM:[inode->peer inode,"path"]`.
 pub fn put_desc(o: &mut Out, d: &FdDesc) {
     let proto = match (d.domain, d.ty) {
         (2, 1) => "TCP",
@@ -175,40 +181,40 @@ pub fn put_desc(o: &mut Out, d: &FdDesc) {
         (10, 1) => "TCPv6",
         (10, 2) => "UDPv6",
         (10, 3) => "RAWv6",
+        // The kernel's protocol names (`system.sockprotoname`).
         (1, 1) => "UNIX-STREAM",
-        (1, 2) => "UNIX-DGRAM",
-        (1, 5) => "UNIX-SEQPACKET",
+        (1, _) => "UNIX",
         (16, _) => "NETLINK",
         _ => "socket",
     };
     o.str(proto);
     o.str(":[");
-    let local = SockAddr::parse(d.local());
-    let peer = SockAddr::parse(d.peer());
     let inet = matches!(d.domain, 2 | 10);
-    if inet && d.local_len > 0 && !local.is_unspecified_inet() {
-        put_endpoint(o, &local);
+    if inet && d.local_len > 0 {
+        put_endpoint(o, &SockAddr::parse(d.local()));
         if d.peer_len > 0 {
             o.str("->");
-            put_endpoint(o, &peer);
-        }
-    } else if d.domain == 1 {
-        o.u64(d.inode);
-        for a in [&local, &peer] {
-            if let SockAddr::Unix { path, abstract_ } = a {
-                if !path.is_empty() {
-                    o.str(",\"");
-                    if *abstract_ {
-                        o.byte(b'@');
-                    }
-                    escape(o, path);
-                    o.byte(b'"');
-                    break;
-                }
-            }
+            put_endpoint(o, &SockAddr::parse(d.peer()));
         }
     } else {
         o.u64(d.inode);
+        if d.domain == 1 {
+            if d.peer_inode != 0 {
+                o.str("->");
+                o.u64(d.peer_inode);
+            }
+            if let SockAddr::Unix { path, abstract_ } = SockAddr::parse(d.local()) {
+                if abstract_ || !path.is_empty() {
+                    o.str(",");
+                    if abstract_ {
+                        o.byte(b'@');
+                    }
+                    o.byte(b'"');
+                    escape(o, path);
+                    o.byte(b'"');
+                }
+            }
+        }
     }
     o.byte(b']');
 }
@@ -528,10 +534,56 @@ mod tests {
             arg: Some(&d),
             ret: Some(&r),
             pair: [None, None],
+            others: &[],
         };
         assert_eq!(
             line(&ev, &TextOptions::default(), &descs),
             "accept4(3<TCP:[127.0.0.1:37325]>, {sa_family=AF_INET, sin_port=htons(42208), sin_addr=inet_addr(\"127.0.0.1\")}, [128 => 16], SOCK_CLOEXEC) = 5<TCP:[127.0.0.1:37325->127.0.0.1:42208]>\n"
         );
+    }
+
+    /// Unix sockets as strace 6.1 shows them (`UNIX` for every type but
+    /// stream), and the descriptors inside a poll array annotated.
+    #[test]
+    fn unix_descriptions_and_poll_members() {
+        let mut un = [0u8; 9];
+        un[0] = 1;
+        un[2..8].copy_from_slice(b"u.sock");
+        let mut d = FdDesc::new(1, 1, 0, 11);
+        d.peer_inode = 12;
+        d.set_local(&un);
+        let mut dgram = FdDesc::new(1, 2, 0, 13);
+        dgram.peer_inode = 14;
+        let lone = FdDesc::new(1, 5, 0, 15);
+        let mut b = [0u8; 128];
+        for (desc, want) in [
+            (&d, "UNIX-STREAM:[11->12,\"u.sock\"]"),
+            (&dgram, "UNIX:[13->14]"),
+            (&lone, "UNIX:[15]"),
+        ] {
+            let mut o = Out::new(&mut b);
+            put_desc(&mut o, desc);
+            assert_eq!(o.as_bytes(), want.as_bytes());
+        }
+        let mut ev = Event::new(Func::Poll);
+        let mut aux = Vec::new();
+        aux.extend_from_slice(&1u32.to_le_bytes());
+        aux.extend_from_slice(&5i32.to_le_bytes());
+        aux.extend_from_slice(&1i16.to_le_bytes());
+        aux.extend_from_slice(&0i16.to_le_bytes());
+        ev.aux = &aux;
+        ev.args = [0x10, 1, 0, 0, 0, 0];
+        let others = [(5, dgram)];
+        let descs = Descs {
+            others: &others,
+            ..Descs::default()
+        };
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &descs),
+            "poll([{fd=5<UNIX:[13->14]>, events=POLLIN}], 1, 0) = 0 (Timeout)\n"
+        );
+        let mut fds = [0i32; 4];
+        assert_eq!(crate::trace::decode::event_fds(&ev, &mut fds), 1);
+        assert_eq!(fds[0], 5);
     }
 }
