@@ -43,7 +43,7 @@ CTESTS := $(filter-out c-tests/header_only.c,$(wildcard c-tests/*.c))
 SAMPLE_SRCS := $(filter-out c-tests/samples/apue.c,$(wildcard c-tests/samples/*.c))
 
 .PHONY: all lib header cli deps check check-header check-rust check-c check-samples check-resolve check-trace check-install \
-        samples demo bench install uninstall clean static-libs
+        samples demo bench fuzz-smoke install uninstall clean static-libs
 
 all: lib header
 
@@ -207,6 +207,10 @@ demo: deps header samples
 bench: deps lib cli
 	bash bench/run.sh
 	bash bench/trace/run.sh
+
+# Each cargo-fuzz target for a short run over its committed corpus.
+fuzz-smoke:
+	bash fuzz/smoke.sh
 
 clean:
 	cargo clean
