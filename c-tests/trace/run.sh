@@ -9,8 +9,8 @@
 # (target/cli/release/sockshim-trace; built here if missing), strace and perl.
 # Builds its own programs (c-tests/trace/progs/*.c) into build/trace/.
 #
-# Groups (TRACE_TESTS="golden strace stress kill signal suite fdclass forks
-# cli", default all), each described where it starts below:
+# Groups (TRACE_TESTS="golden strace stress kill signal suite fdclass
+# resolve forks cli", default all), each described where it starts below:
 #   golden   text output of progs/calls.c and of sample programs, normalised,
 #            against c-tests/trace/golden/*.txt (derived from strace)
 #   strace   sockshim's decoding against strace's, the same run, call by call
@@ -24,6 +24,9 @@
 #            dup3, F_DUPFD(_CLOEXEC), close_range, closefrom, SCM_RIGHTS and
 #            exec; the tracer's descriptor survives closing everything and
 #            dup2 onto its number
+#   resolve  getaddrinfo, getnameinfo, gethostbyname(2), gethostbyaddr: one
+#            event each, results equal to what the program saw (text, JSON,
+#            recording decoded, %resolve filter)
 #   forks    fork in a multi-threaded program, posix_spawn, exec: %p files
 #   cli      sockshim-trace's -o, -ff, --record, decode, -c
 #
@@ -43,7 +46,7 @@ CLI=${SOCKSHIM_TRACE_CLI:-$ROOT/target/cli/release/sockshim-trace}
 BUILD=$ROOT/build/trace
 SAMPLES=$ROOT/build/preload/samples
 CHECK="perl $HERE/tracecheck.pl"
-GROUPS_ON=" ${TRACE_TESTS:-golden strace stress kill signal suite fdclass forks cli} "
+GROUPS_ON=" ${TRACE_TESTS:-golden strace stress kill signal suite fdclass resolve forks cli} "
 TMO=${TRACE_TIMEOUT:-120}
 THREADS=${TRACE_STRESS_THREADS:-32}
 CALLS=${TRACE_STRESS_CALLS:-100000}
@@ -132,7 +135,8 @@ calls_of() { grep -v -e '^+++ ' -e '^--- ' -e '^$' "$1"; }
 # golden: progs/calls.c (every traced function, successes and errors) traced
 # as text, normalised (ports, inodes, pointers, times), must equal
 # golden/calls.txt line for line.  Variants: -tt -T (each line stamped and
-# timed, otherwise the same), -yy (golden/calls-yy.txt), -s 8
+# timed, otherwise the same), -yy (golden/calls-yy.txt; and decoded from a
+# recording of the same run: the live lines exactly), -s 8
 # (golden/calls-s8.txt), a filter, the trace on stderr.  Then sample
 # programs: echod_unix + echo_unix with one line of input (golden/echod_unix.txt,
 # golden/echo_unix.txt) and the TCP ruptime client (golden/ruptime.txt, the
@@ -176,8 +180,26 @@ golden_group() {
 	golden_calls yy "$HERE/golden/calls-yy.txt" yy
 	golden_calls s8 "$HERE/golden/calls-s8.txt" s=8
 
+	# -yy decoded from a recording of the same run: the same lines as the
+	# live -yy trace, descriptors inside poll/select/epoll_ctl included
+	local d=$tmp/g-yy-decoded
+	mkdir -p "$d"
+	words text_env "$d/trace" yy
+	local w=("${W[@]}")
+	words record_env "$d/rec"
+	trun "$TMO" "$d" "$d/out" "$d/err" "${w[@]}" "${W[@]}" -- "$BUILD/calls"
+	local rc=$?
+	timeout -k 2 "$TMO" "$CLI" decode -yy "$d/rec" >"$d/dec" 2>"$d/dec.err" || rc=99
+	if [ $rc = 0 ] && [ -s "$d/trace" ] && diff -u "$d/trace" "$d/dec" >"$d/diff"; then
+		ok "golden yy decoded: sockshim-trace decode -yy equals the live -yy trace ($(wc -l <"$d/dec") lines)"
+	else
+		not_ok "golden yy decoded: sockshim-trace decode -yy equals the live -yy trace (exit $rc)"
+		head -20 "$d/diff" | sed 's/^/#   /'
+		diagf "$d/dec.err" "decode stderr"
+	fi
+
 	# a filter: only the connect and close calls, the golden's own lines
-	local d=$tmp/g-filter
+	d=$tmp/g-filter
 	mkdir -p "$d"
 	words text_env "$d/trace" "e=connect,close"
 	trun "$TMO" "$d" "$d/out" "$d/err" "${W[@]}" -- "$BUILD/calls"
@@ -628,6 +650,65 @@ fdclass_group() {
 }
 
 # =============================================================================
+# resolve: progs/resolve.c calls getaddrinfo, getnameinfo, gethostbyname,
+# gethostbyname2 and gethostbyaddr (numeric and /etc/hosts inputs only, no
+# DNS) and prints what each returned, formatted by glibc's own inet_ntop.
+# Each call must be one event whose decoded inputs, return code and results
+# (addresses in order) equal what the program saw: live text, live JSON,
+# the recording decoded as text and as JSON, and the text filtered with
+# %resolve.  Nothing else is traced (the resolver's own socket and file
+# calls never are), and a filter without %resolve traces nothing.
+# =============================================================================
+resolve_group() {
+	local d=$tmp/resolve mode t rc
+	mkdir -p "$d"
+	(cd "$d" && timeout -k 2 "$TMO" "$BUILD/resolve" >"$d/glibc" 2>&1)
+	trun "$TMO" "$d" "$d/seen" "$d/err" -- "$BUILD/resolve"
+	rc=$?
+	if [ $rc = 0 ] && [ -s "$d/seen" ] && cmp -s "$d/glibc" "$d/seen"; then
+		ok "resolve: the program sees glibc's results with sockshim preloaded ($(wc -l <"$d/seen") calls)"
+	else
+		not_ok "resolve: the program sees glibc's results with sockshim preloaded (exit $rc)"
+		diff "$d/glibc" "$d/seen" | head -10 | sed 's/^/#   /'
+	fi
+	for mode in text json record-text record-json filter; do
+		rm -f "$d/t" "$d/rec"
+		case $mode in
+		text) words text_env "$d/t" ;;
+		json) words json_env "$d/t" ;;
+		record-*) words record_env "$d/rec" ;;
+		filter) words text_env "$d/t" "e=%resolve" ;;
+		esac
+		trun "$TMO" "$d" "$d/out" "$d/err" "${W[@]}" -- "$BUILD/resolve"
+		rc=$?
+		t=$d/t
+		case $mode in
+		record-text) decode "$d/rec" "$d/dec" || rc=99; t=$d/dec ;;
+		record-json) timeout -k 2 "$TMO" "$CLI" decode --json "$d/rec" >"$d/dec" 2>"$d/dec.err" || rc=99; t=$d/dec ;;
+		esac
+		local fmt=text
+		case $mode in *json) fmt=json ;; esac
+		if [ $rc = 0 ] && [ -s "$t" ] && $CHECK resolve "$d/out" "$t" $fmt >"$d/cmp"; then
+			ok "resolve $mode: one event per call, its inputs, return code and results as the program saw them"
+		else
+			not_ok "resolve $mode: one event per call, its inputs, return code and results as the program saw them (exit $rc)"
+			sed 's/^/#   /' "$d/cmp" 2>/dev/null | head -12
+			diagf "$d/err" "stderr"
+		fi
+	done
+	rm -f "$d/t"
+	words text_env "$d/t" "e=%network"
+	trun "$TMO" "$d" "$d/out" "$d/err" "${W[@]}" -- "$BUILD/resolve"
+	rc=$?
+	if [ $rc = 0 ] && ! grep -q . "$d/t" 2>/dev/null; then
+		ok "resolve: -e trace=%network traces nothing of name resolution"
+	else
+		not_ok "resolve: -e trace=%network traces nothing of name resolution (exit $rc)"
+		diagf "$d/t" "trace"
+	fi
+}
+
+# =============================================================================
 # forks: progs/forks.c: 4 threads busy with traced calls while the parent
 # forks (the child does 3 round trips, then execs itself and does 3 more:
 # same pid) and posix_spawns itself.  With text to trace.%p and recording to
@@ -748,6 +829,7 @@ on kill && kill_group
 on signal && signal_group
 on suite && suite_group
 on fdclass && fdclass_group
+on resolve && resolve_group
 on forks && forks_group
 on cli && cli_group
 

@@ -18,6 +18,11 @@
 #   json JSONL GOLDEN            JSON lines against a golden text trace: one
 #                                object per line, the same functions, return
 #                                values and errno names in the same order
+#   resolve EXPECTED FILE [json]
+#                                the name-resolution events of FILE (text, or
+#                                JSON lines) against what progs/resolve.c saw
+#                                (EXPECTED: its output), call by call: inputs,
+#                                return codes, result addresses in order
 #   from-strace [--yy] [--keep PREFIX]... STRACE
 #                                strace's syscall-level lines turned into the
 #                                libc-level lines sockshim is expected to
@@ -101,7 +106,7 @@ sub parse_line {
     return undef unless $rest =~ s/^\s*=\s+//;
     if ($rest =~ s/\s+<(\d+\.\d+)>$//) { $r{dur} = $1 }
     # value [<fd annotation>] [ ERRNO (message)] [ (detail)]
-    return undef unless $rest =~ /^(?:-?\d+|0x[0-9a-f]+|\?)(?:<(?:->|[^<>])*>)?(?: E[A-Z0-9]+(?: \([^()]*\))?)?(?: \(.*\))?$/;
+    return undef unless $rest =~ /^(?:-?\d+|0x[0-9a-f]+|\?)(?:<(?:->|[^<>])*>)?(?: E[A-Z0-9_]+(?: \([^()]*\))?)?(?: \(.*\))?$/;
     $r{ret} = $rest;
     return \%r;
 }
@@ -487,7 +492,126 @@ sub cmd_json {
     return $bad ? 1 : 0;
 }
 
+# ---- name resolution -----------------------------------------------------
+# glibc's <netdb.h>/<sys/socket.h> values of the names the trace prints.
+my %RNUM = (
+    AF_UNSPEC => 0, AF_INET => 2, AF_INET6 => 10,
+    SOCK_STREAM => 1, SOCK_DGRAM => 2, SOCK_RAW => 3,
+    IPPROTO_IP => 0, IPPROTO_TCP => 6, IPPROTO_UDP => 17,
+    NI_NUMERICHOST => 1, NI_NUMERICSERV => 2, NI_NOFQDN => 4, NI_NAMEREQD => 8, NI_DGRAM => 16,
+);
+sub rnum {    # "NI_NUMERICHOST|NI_NUMERICSERV", "0x1000", "AF_INET" -> number
+    my $t = 0;
+    for my $w (split /\|/, $_[0]) {
+        $w =~ s/^\s+|\s+$//g;
+        $t += $w =~ /^0x/ ? hex $w : $w =~ /^-?\d+$/ ? $w : ($RNUM{$w} // return "?$w");
+    }
+    return $t;
+}
+sub rstr { my ($a) = @_; return $a eq 'NULL' ? 'NULL' : $a =~ /^"(.*)"$/ ? $1 : "?$a" }
+sub rendpoint {    # "[::1]:443" / "127.0.0.1:80" -> "::1 443"
+    my ($e) = @_;
+    return "$1 $2" if $e =~ /^"?\[(.*)\]:(\d+)"?$/ || $e =~ /^"?([^:"]*):(\d+)"?$/;
+    return "?$e";
+}
+
+# One text line -> the EXPECTED form (see progs/resolve.c).
+sub resolve_text {
+    my ($r) = @_;
+    my @a = @{ $r->{args} };
+    my ($rc) = $r->{ret} =~ /^(-?\d+)/;
+    if ($r->{name} eq 'getaddrinfo') {
+        my $l = sprintf 'gai %s %s -> %s', rstr($a[0]), rstr($a[1]), $rc;
+        if ($rc == 0) {
+            while ($a[3] =~ /\{(\w+), (\w+), (\w+), ("[^"]*")\}/g) {
+                $l .= join ' ', '', rnum($1), rnum($2), rnum($3), rendpoint($4);
+            }
+        }
+        return $l;
+    }
+    if ($r->{name} eq 'getnameinfo') {
+        my ($addr) = $a[0] =~ /inet_addr\("([^"]*)"\)|inet_pton\(AF_INET6, "([^"]*)"/;
+        $addr //= ($a[0] =~ /inet_pton\(AF_INET6, "([^"]*)"/)[0] // '?';
+        my ($port) = $a[0] =~ /htons\((\d+)\)/;
+        my ($h, $s) = $rc == 0 ? (rstr($a[2]), rstr($a[4])) : ('-', '-');
+        return sprintf 'gni %s %s %s -> %s %s %s', $addr, $port // '?', rnum($a[6]), $rc, $h, $s;
+    }
+    if ($r->{name} =~ /^gethostby(name2?|addr)$/) {
+        my $l = sprintf 'ghb %s %s -> ', $r->{name}, rstr($a[0]);
+        return $l . "NOTFOUND $rc" if $rc != 0;
+        my ($d) = $r->{ret} =~ /^0 \((.*)\)$/;
+        my ($name) = $d =~ /h_name="([^"]*)"/;
+        my ($aliases) = $d =~ /h_aliases=\[([^\]]*)\]/;
+        my ($addrs) = $d =~ /h_addr_list=\[([^\]]*)\]/;
+        my @al = grep { length } split /, /, $aliases // '';
+        $l .= join ' ', $name // '?', 0, scalar @al;
+        $l .= " $1" while ($addrs // '') =~ /"([^"]*)"/g;
+        return $l;
+    }
+    return undef;
+}
+
+# One JSON object -> the EXPECTED form.
+sub resolve_json {
+    my ($o) = @_;
+    my ($f, $a, $rc) = ($o->{func}, $o->{args}, $o->{ret});
+    my $s = sub { defined $_[0] ? $_[0] : 'NULL' };
+    if ($f eq 'getaddrinfo') {
+        my $l = sprintf 'gai %s %s -> %s', $s->($a->{node}), $s->($a->{service}), $rc;
+        if ($rc == 0) {
+            for my $e (@{ $a->{res} }) {
+                $l .= join ' ', '', rnum($e->{ai_family}), rnum($e->{ai_socktype}), rnum($e->{ai_protocol}),
+                    $e->{ai_addr}{addr}, $e->{ai_addr}{port};
+            }
+        }
+        return $l;
+    }
+    if ($f eq 'getnameinfo') {
+        my ($h, $v) = $rc == 0 ? ($a->{host}, $a->{serv}) : ('-', '-');
+        return sprintf 'gni %s %s %s -> %s %s %s', $a->{sa}{addr}, $a->{sa}{port}, rnum($a->{flags}), $rc, $h, $v;
+    }
+    if ($f =~ /^gethostby(name2?|addr)$/) {
+        my $l = sprintf 'ghb %s %s -> ', $f, $f eq 'gethostbyaddr' ? $a->{addr} : $s->($a->{name});
+        return $l . "NOTFOUND $rc" if $rc != 0;
+        my $d = $o->{result};
+        return $l . join ' ', $d->{h_name}, 0, scalar @{ $d->{h_aliases} }, @{ $d->{h_addr_list} };
+    }
+    return undef;
+}
+
+sub cmd_resolve {
+    my ($efile, $tfile, $fmt) = @_;
+    my @want = slurp($efile);
+    my @got;
+    if (($fmt // '') eq 'json') {
+        require JSON::PP;
+        my $js = JSON::PP->new;
+        for my $l (slurp($tfile)) {
+            my $o = eval { $js->decode($l) };
+            if (ref $o ne 'HASH') { print "# not a JSON object: ", substr($l, 0, 200), "\n"; return 1 }
+            # anything else is the resolver's own system calls, never traced
+            push @got, resolve_json($o) // "not a resolution event: $o->{func}";
+        }
+    } else {
+        for my $l (slurp($tfile)) {
+            my $r = parse_line($l);
+            if (!$r) { print "# does not parse: ", substr($l, 0, 200), "\n"; return 1 }
+            push @got, resolve_text($r) // "not a resolution event: $r->{name}";
+        }
+    }
+    my $bad = 0;
+    for my $i (0 .. ($#want > $#got ? $#want : $#got)) {
+        my ($w, $g) = ($want[$i] // '(none)', $got[$i] // '(none)');
+        next if $w eq $g;
+        print "# call ", $i + 1, ": program saw '$w'\n#        trace shows '$g'\n";
+        last if ++$bad >= 5;
+    }
+    printf "# %d calls made, %d traced\n", scalar @want, scalar @got if $bad;
+    return $bad ? 1 : 0;
+}
+
 my %CMD = (
+    resolve          => \&cmd_resolve,
     json             => \&cmd_json,
     'from-strace'    => \&cmd_from_strace,
     normalize        => \&cmd_normalize,

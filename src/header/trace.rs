@@ -12,12 +12,14 @@ use core::ffi::{c_int, c_void};
 use core::mem::MaybeUninit;
 
 use crate::header::errno::set_errno;
+use crate::header::netdb::{addrinfo, hostent, EAI_SYSTEM};
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::{self, Descs};
 use crate::trace::event::{
     AuxBuf, AuxReader, AuxWriter, Event, FdDesc, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MAX, AUX_MMSG, AUX_MMSG_IOV,
     AUX_POLLFDS,
 };
+use crate::trace::resolve::{ResolveAux, RESULTS_MAX};
 use crate::trace::{config::Config, fdtable, runtime, Func};
 
 /// Payload bytes gathered from several buffers (iovecs) for one event.
@@ -177,7 +179,7 @@ pub(crate) fn traced<'a, T: RetVal>(
         pre(&mut cap);
     }
     let describe = report && runtime::describing();
-    let desc_arg = if describe && has_fd_arg(func) {
+    let desc_arg = if describe && decode::takes_fd_first(func) {
         runtime::describe(args[0] as c_int)
     } else {
         None
@@ -232,61 +234,62 @@ pub(crate) fn traced<'a, T: RetVal>(
 }
 
 /// The seam for name resolution (`getaddrinfo getnameinfo gethostbyname
-/// gethostbyname2 gethostbyaddr`): runs `body` (the whole C function,
-/// which returns its C result code and sets errno/h_errno itself) and, when
-/// tracing is on, reports one event whose `ret` is that code; `post` fills
-/// the event's aux with `trace::resolve::ResolveAux` (layout in
-/// `src/trace/resolve.rs`) and may set `cap.addr` (getnameinfo's,
-/// gethostbyaddr's address). errno is what `body` left.
+/// gethostbyname2 gethostbyaddr`): runs `body` (the whole C function, which
+/// sets errno/h_errno itself) and, when tracing is on, reports one event.
+/// `post` fills the event's aux with `trace::resolve::ResolveAux` (layout
+/// in `src/trace/resolve.rs`), may set `cap.addr` (getnameinfo's,
+/// gethostbyaddr's address), and returns the event's `ret` (the EAI code,
+/// or 0/the `h_errno` value of a hostent call). errno and h_errno are what
+/// `body` left: the trace path touches neither.
 ///
-/// ```ignore
-/// let code = trace::resolution(Func::Getaddrinfo, [p(node), p(service), p(hints), p(res), 0, 0],
-///     || getaddrinfo_inner(node, service, hints, res),
-///     |cap, code| cap.aux(|w| { let mut a = ResolveAux { w }; a.string(...); ... }));
-/// ```
-// Wired into src/header/netdb by its owners (resolver/api); unused until then.
-#[allow(dead_code)]
-#[inline(always)]
-pub(crate) fn resolution<'a>(
-    func: Func,
-    args: [u64; 6],
-    body: impl FnOnce() -> c_int,
-    post: impl FnOnce(&mut Cap<'a>, c_int),
-) -> c_int {
-    if !runtime::enabled() {
-        return body();
-    }
-    resolution_traced(func, args, body, post)
+/// The resolver's own system calls (its DNS sockets, file reads) go through
+/// `crate::sys` directly and are never traced: the event is the call.
+///
+/// `resolution!(func, args, body, post)`: a macro like `call!`, so that the
+/// disabled path is the load and the inlined body, nothing else built.
+macro_rules! resolution {
+    ($func:expr, $args:expr, $body:expr, $post:expr $(,)?) => {{
+        if !$crate::trace::runtime::enabled() {
+            ($body)()
+        } else {
+            $crate::header::trace::resolution_traced($func, $args, $body, $post)
+        }
+    }};
 }
+pub(crate) use resolution;
 
-#[allow(dead_code)]
 #[cold]
 #[inline(never)]
-fn resolution_traced<'a>(
+pub(crate) fn resolution_traced<'a, T>(
     func: Func,
     args: [u64; 6],
-    body: impl FnOnce() -> c_int,
-    post: impl FnOnce(&mut Cap<'a>, c_int),
-) -> c_int {
+    body: impl FnOnce() -> T,
+    post: impl FnOnce(&mut Cap<'a>, &T) -> i64,
+) -> T {
+    // A call from a signal handler that interrupted the tracer is not reported.
     let report = runtime::wanted(func) && sys::proc::enter_tracer();
     if report {
         sys::proc::leave_tracer();
     }
-    let start = sys::clock::realtime_ns();
-    let code = body();
+    let start = if report { sys::clock::realtime_ns() } else { 0 };
+    let out = body();
+    if !report {
+        return out;
+    }
     let end = sys::clock::realtime_ns();
     let after = errno();
-    if report && sys::proc::enter_tracer() {
+    if sys::proc::enter_tracer() {
         let mut cap = Cap::new(args);
-        post(&mut cap, code);
+        let ret = post(&mut cap, &out);
+        let system = matches!(func, Func::Getaddrinfo | Func::Getnameinfo) && ret == i64::from(EAI_SYSTEM);
         let ev = Event {
             func,
             pid: runtime::pid(),
             tid: sys::proc::cached_tid() as u32,
             time_ns: start,
             dur_ns: end.saturating_sub(start),
-            ret: i64::from(code),
-            errno: if code == -11 { after } else { 0 },
+            ret,
+            errno: if system { after } else { 0 },
             args: cap.args,
             len_in: cap.len_in,
             len_out: cap.len_out,
@@ -299,7 +302,183 @@ fn resolution_traced<'a>(
         sys::proc::leave_tracer();
     }
     set_errno(Errno(after));
-    code
+    out
+}
+
+/// A C string the caller passed (or the library returned), NULL-safe,
+/// read up to its NUL but at most `max` bytes.
+///
+/// # Safety
+/// `s` is NULL or a NUL-terminated string (or holds at least `max` bytes).
+pub(crate) unsafe fn c_str<'a>(s: *const core::ffi::c_char, max: usize) -> Option<&'a [u8]> {
+    if s.is_null() {
+        return None;
+    }
+    let mut n = 0;
+    // SAFETY: the caller's contract: every byte up to the NUL (or `max`) is readable.
+    while n < max && unsafe { *s.add(n) } != 0 {
+        n += 1;
+    }
+    // SAFETY: the `n` bytes just read.
+    Some(unsafe { core::slice::from_raw_parts(s.cast::<u8>(), n) })
+}
+
+/// Longest query or result string kept (the rest is cut: the aux must hold
+/// every string and the shown results).
+const NAME_MAX: usize = 160;
+/// Longest alias kept.
+const ALIAS_MAX: usize = 48;
+
+/// getaddrinfo's event: node, service, hints and, after success, the first
+/// `resolve::RESULTS_MAX` entries of the list it returned.
+///
+/// # Safety
+/// The arguments are getaddrinfo's, after it returned `code`: `node` and
+/// `service` NULL or C strings, `hints` NULL or an addrinfo, and on success
+/// `*res` the list it built.
+pub(crate) unsafe fn addrinfo_event(
+    cap: &mut Cap,
+    node: *const core::ffi::c_char,
+    service: *const core::ffi::c_char,
+    hints: *const addrinfo,
+    res: *mut *mut addrinfo,
+    code: c_int,
+) -> i64 {
+    // SAFETY: the caller's contract (the call read these too).
+    let (node, service) = unsafe { (c_str(node, NAME_MAX), c_str(service, NAME_MAX)) };
+    // SAFETY: a non-NULL `hints` is an addrinfo.
+    let hints = unsafe { hints.as_ref() }.map(|h| [h.ai_flags, h.ai_family, h.ai_socktype, h.ai_protocol]);
+    // SAFETY: on success `*res` is the list getaddrinfo just built.
+    let head = if code == 0 && !res.is_null() {
+        unsafe { *res }
+    } else {
+        core::ptr::null_mut()
+    };
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(node);
+        a.string(service);
+        a.hints(hints);
+        // SAFETY: the list's entries, names and addresses are ours.
+        let canon = unsafe { head.as_ref() }.and_then(|ai| unsafe { c_str(ai.ai_canonname, NAME_MAX) });
+        a.string(canon);
+        let mut total = 0u16;
+        let mut ai = head;
+        while !ai.is_null() {
+            total = total.saturating_add(1);
+            // SAFETY: as above.
+            ai = unsafe { (*ai).ai_next };
+        }
+        a.count(total);
+        let mut ai = head;
+        let mut shown = 0;
+        while !ai.is_null() && shown < RESULTS_MAX {
+            // SAFETY: as above: `ai_addr` holds `ai_addrlen` bytes.
+            let e = unsafe { &*ai };
+            let sa = unsafe { accepted(e.ai_addr.cast(), (e.ai_addrlen as usize).min(ADDR_MAX)) };
+            a.addrinfo(e.ai_family, e.ai_socktype, e.ai_protocol, sa);
+            shown += 1;
+            ai = e.ai_next;
+        }
+    });
+    i64::from(code)
+}
+
+/// getnameinfo's event: the address, flags and, after success, the host
+/// and service it wrote.
+///
+/// # Safety
+/// The arguments are getnameinfo's after it returned `code`: on success
+/// the non-NULL `host`/`serv` buffers hold NUL-terminated strings within
+/// `hostlen`/`servlen` bytes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn nameinfo_event(
+    cap: &mut Cap,
+    sa: *const c_void,
+    salen: u32,
+    host: *const core::ffi::c_char,
+    hostlen: u32,
+    serv: *const core::ffi::c_char,
+    servlen: u32,
+    flags: c_int,
+    code: c_int,
+) -> i64 {
+    let mut b = [0u8; ADDR_MAX];
+    let n = copy_untrusted(sa, &mut b[..(salen as usize).min(ADDR_MAX)]);
+    cap.set_addr(&b[..n]);
+    cap.len_in = flags as u32;
+    let result = |p: *const core::ffi::c_char, len: u32| {
+        if code != 0 || len == 0 {
+            return None;
+        }
+        // SAFETY: the caller's contract.
+        unsafe { c_str(p, (len as usize).min(NAME_MAX)) }
+    };
+    let (h, s) = (result(host, hostlen), result(serv, servlen));
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(h);
+        a.string(s);
+    });
+    i64::from(code)
+}
+
+extern "C" {
+    fn __h_errno_location() -> *mut c_int;
+}
+
+/// A non-_r hostent call's event (`ret` 0 when found, else `h_errno`): the
+/// query (`name`, or for gethostbyaddr the address) and the entry.
+///
+/// # Safety
+/// `name` is NULL or a C string, `addr` NULL or `len` readable bytes, `he`
+/// NULL or the entry the call just returned.
+pub(crate) unsafe fn hostent_event(
+    cap: &mut Cap,
+    name: *const core::ffi::c_char,
+    addr: *const c_void,
+    len: u32,
+    he: *const hostent,
+) -> i64 {
+    if !addr.is_null() {
+        // SAFETY: the caller's contract.
+        cap.set_addr(unsafe { accepted(addr, (len as usize).min(ADDR_MAX)) });
+    }
+    // SAFETY: the caller's contract.
+    let name = unsafe { c_str(name, NAME_MAX) };
+    // SAFETY: a non-NULL `he` is the entry the call just filled.
+    let he = unsafe { he.as_ref() };
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(name);
+        let Some(he) = he else { return };
+        // SAFETY: the entry's name, NULL-terminated lists and addresses of
+        // `h_length` bytes, all the call's own.
+        unsafe {
+            a.string(c_str(he.h_name, NAME_MAX));
+            for (list, alias) in [(he.h_aliases, true), (he.h_addr_list, false)] {
+                let mut total = 0;
+                while !list.is_null() && !(*list.add(total)).is_null() {
+                    total += 1;
+                }
+                a.count(total.min(usize::from(u16::MAX)) as u16);
+                for i in 0..total.min(RESULTS_MAX) {
+                    let item = *list.add(i);
+                    if alias {
+                        a.string(c_str(item, ALIAS_MAX));
+                    } else {
+                        a.host_addr(accepted(item.cast(), (he.h_length.clamp(0, 16)) as usize));
+                    }
+                }
+            }
+        }
+    });
+    if he.is_some() {
+        0
+    } else {
+        // SAFETY: glibc returns a valid pointer to the calling thread's h_errno.
+        i64::from(unsafe { *__h_errno_location() })
+    }
 }
 
 /// Most descriptors besides the first argument, the result and
@@ -373,7 +552,7 @@ fn note_endpoints(ev: &Event, now: u64) {
         }
         _ => {}
     }
-    if has_fd_arg(ev.func) && fdtable::unrecorded_socket(arg) {
+    if decode::takes_fd_first(ev.func) && fdtable::unrecorded_socket(arg) {
         record_desc(arg, now);
     }
 }
@@ -384,28 +563,6 @@ fn record_desc(fd: c_int, now: u64) {
         fdtable::mark_recorded(fd);
         runtime::record_fd(fd, &d, now);
     }
-}
-
-/// Functions whose first argument is a descriptor.
-fn has_fd_arg(f: Func) -> bool {
-    !matches!(
-        f,
-        Func::Socket
-            | Func::Socketpair
-            | Func::Poll
-            | Func::Ppoll
-            | Func::Select
-            | Func::Pselect
-            | Func::EpollCreate
-            | Func::EpollCreate1
-            | Func::CloseRange
-            | Func::Closefrom
-            | Func::Getaddrinfo
-            | Func::Getnameinfo
-            | Func::Gethostbyname
-            | Func::Gethostbyname2
-            | Func::Gethostbyaddr
-    )
 }
 
 fn errno() -> i32 {

@@ -117,6 +117,17 @@ pub(crate) trait Sink {
         self.int(sub);
         self.close_obj();
     }
+    /// A member of a compact struct: named in JSON, by position in text
+    /// (`{AF_INET, SOCK_STREAM, IPPROTO_TCP, "127.0.0.1:80"}`).
+    fn member(&mut self, name: &str) {
+        self.field(name)
+    }
+    /// An IP endpoint: text `"[::1]:80"`, JSON the address object.
+    fn endpoint(&mut self, a: &[u8]) {
+        self.sockaddr(a)
+    }
+    /// A short string shown whole whatever `-s` says (an IP address).
+    fn whole(&mut self, b: &[u8]);
     /// Text only (an abbreviation such as `...`); JSON ignores it.
     fn ellipsis(&mut self) {}
     /// A labelled part of a result (`in [3]` in text, a key in JSON),
@@ -551,8 +562,31 @@ pub(crate) fn timed_out(ev: &Event) -> bool {
     matches!(ev.func, Func::Poll | Func::Ppoll | Func::Select | Func::Pselect) && !ev.failed() && ev.ret == 0
 }
 
+/// Functions whose first argument is a descriptor (strace's `-yy`
+/// annotates it).
+pub fn takes_fd_first(f: Func) -> bool {
+    !matches!(
+        f,
+        Func::Socket
+            | Func::Socketpair
+            | Func::Poll
+            | Func::Ppoll
+            | Func::Select
+            | Func::Pselect
+            | Func::EpollCreate
+            | Func::EpollCreate1
+            | Func::CloseRange
+            | Func::Closefrom
+            | Func::Getaddrinfo
+            | Func::Getnameinfo
+            | Func::Gethostbyname
+            | Func::Gethostbyname2
+            | Func::Gethostbyaddr
+    )
+}
+
 /// Functions whose return value is a new descriptor.
-pub(crate) fn returns_fd(f: Func) -> bool {
+pub fn returns_fd(f: Func) -> bool {
     matches!(
         f,
         Func::Socket

@@ -285,6 +285,9 @@ impl Sink for JsonSink<'_, '_> {
         let n = b.len().min(self.strsize);
         json_string(self.out, b.get(..n).unwrap_or(&[]));
     }
+    fn whole(&mut self, b: &[u8]) {
+        json_string(self.out, b);
+    }
     fn sockaddr(&mut self, a: &[u8]) {
         put_addr_json(self.out, a);
     }

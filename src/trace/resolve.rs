@@ -6,15 +6,17 @@
 //! - strings are `u16 len` + bytes, `len == 0xffff` for a NULL pointer;
 //! - `getaddrinfo`: node, service, `u8 has_hints` (+ `i32 flags, family,
 //!   socktype, protocol`), canonical name, `u16 count`, then per result
-//!   `i32 family, socktype, protocol, u8 addrlen` + the address bytes.
+//!   `i32 family, socktype, protocol, u8 addrlen` + the address bytes
+//!   (the count is the list's length; at most `RESULTS_MAX` entries follow).
 //!   `Event::ret` is the EAI code (0 or negative), `errno` is set only for
 //!   `EAI_SYSTEM`.
 //! - `getnameinfo`: the address in `Event::addr`; host, service (results).
 //!   `args`: `[sa, salen, host, hostlen, serv, servlen]`+ flags in `len_in`.
 //! - `gethostbyname`/`gethostbyname2`/`gethostbyaddr`: the query name (for
 //!   `gethostbyaddr` the address in `Event::addr`), then the result: official
-//!   name, `u16 count` and per address `u8 len` + bytes. `ret` 0 when found,
-//!   else the `h_errno` value.
+//!   name (only when found), `u16 count` + that many alias strings, `u16
+//!   count` and per address `u8 len` + bytes (at most `RESULTS_MAX` of each
+//!   list follow their count). `ret` 0 when found, else the `h_errno` value.
 
 use super::decode::Sink;
 use super::event::{AuxReader, AuxWriter, Event};
@@ -22,6 +24,10 @@ use super::func::Func;
 use super::names::{self, Names, Table};
 
 const NULL_STR: u16 = 0xffff;
+
+/// Most results (addrinfo entries, aliases, addresses) kept per event;
+/// more are shown as `...`.
+pub(crate) const RESULTS_MAX: usize = 8;
 
 pub(crate) const AI_FLAGS: Names = &Table {
     unknown: "",
@@ -78,6 +84,30 @@ pub(crate) const EAI: Names = &Table {
     ],
 };
 
+/// `gai_strerror`'s text for glibc's codes.
+pub(crate) fn eai_message(code: i64) -> Option<&'static str> {
+    Some(match code {
+        -1 => "Bad value for ai_flags",
+        -2 => "Name or service not known",
+        -3 => "Temporary failure in name resolution",
+        -4 => "Non-recoverable failure in name resolution",
+        -5 => "No address associated with hostname",
+        -6 => "ai_family not supported",
+        -7 => "ai_socktype not supported",
+        -8 => "Servname not supported for ai_socktype",
+        -9 => "Address family for hostname not supported",
+        -10 => "Memory allocation failure",
+        -11 => "System error",
+        -12 => "Result too large for supplied buffer",
+        _ => return None,
+    })
+}
+
+/// Whether `f` reports an EAI code as its return value.
+pub(crate) fn returns_eai(f: Func) -> bool {
+    matches!(f, Func::Getaddrinfo | Func::Getnameinfo)
+}
+
 /// Writes a resolution event's `aux` (the layout above).
 pub struct ResolveAux<'w, 'b> {
     pub w: &'w mut AuxWriter<'b>,
@@ -127,6 +157,18 @@ impl ResolveAux<'_, '_> {
         let a = a.get(..16).unwrap_or(a);
         self.w.u8(a.len() as u8);
         self.w.bytes(a);
+    }
+}
+
+/// A hostent's address (4 or 16 bytes) as `"127.0.0.1"`, `"::1"`; other
+/// lengths as bytes.
+fn inet_addr(s: &mut dyn Sink, a: &[u8]) {
+    if let Ok(v4) = <[u8; 4]>::try_from(a) {
+        s.whole(crate::inet::ipv4::format(v4).as_bytes());
+    } else if let Ok(v6) = <[u8; 16]>::try_from(a) {
+        s.whole(crate::inet::ipv6::format(&v6).as_bytes());
+    } else {
+        s.bytes(a, a.len() as u64);
     }
 }
 
@@ -180,20 +222,20 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
                 return;
             }
             s.open_arr();
-            for i in 0..n {
+            for i in 0..usize::from(n).min(RESULTS_MAX) {
                 let (fam, st, p) = (r.i32(), r.i32(), r.i32());
                 let alen = usize::from(r.u8());
                 let a = r.bytes(alen);
                 s.elem();
                 s.open_obj();
-                s.field("ai_family");
+                s.member("ai_family");
                 s.sym(names::AF, fam.into());
-                s.field("ai_socktype");
+                s.member("ai_socktype");
                 s.sock_type(st.into());
-                s.field("ai_protocol");
+                s.member("ai_protocol");
                 s.sym(names::IPPROTO, p.into());
-                s.field("ai_addr");
-                s.sockaddr(a);
+                s.member("ai_addr");
+                s.endpoint(a);
                 if i == 0 {
                     if let Some(c) = canon {
                         s.field("ai_canonname");
@@ -201,6 +243,9 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
                     }
                 }
                 s.close_obj();
+            }
+            if usize::from(n) > RESULTS_MAX {
+                s.ellipsis();
             }
             s.close_arr();
         }
@@ -238,7 +283,7 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
             let name = read_str(&mut r);
             if ev.func == Func::Gethostbyaddr {
                 s.arg("addr");
-                s.bytes(ev.addr, ev.addr.len() as u64);
+                inet_addr(s, ev.addr);
                 s.arg("len");
                 s.int(i64::from(ev.arg(1) as u32));
                 s.arg("type");
@@ -273,31 +318,31 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
                 return true;
             }
             let official = read_str(&mut r);
-            let n = r.u16();
             s.open_obj();
             s.field("h_name");
             put_str(s, official);
+            s.field("h_aliases");
+            s.open_arr();
+            let n = r.u16();
+            for _ in 0..usize::from(n).min(RESULTS_MAX) {
+                s.elem();
+                put_str(s, read_str(&mut r));
+            }
+            if usize::from(n) > RESULTS_MAX {
+                s.ellipsis();
+            }
+            s.close_arr();
             s.field("h_addr_list");
             s.open_arr();
-            for _ in 0..n {
+            let n = r.u16();
+            for _ in 0..usize::from(n).min(RESULTS_MAX) {
                 let len = usize::from(r.u8());
                 let a = r.bytes(len);
                 s.elem();
-                let mut sa = [0u8; 28];
-                let image: &[u8] = match a.len() {
-                    4 => {
-                        sa[0] = 2;
-                        sa[4..8].copy_from_slice(a);
-                        &sa[..16]
-                    }
-                    16 => {
-                        sa[0] = 10;
-                        sa[8..24].copy_from_slice(a);
-                        &sa[..]
-                    }
-                    _ => a,
-                };
-                s.sockaddr(image);
+                inet_addr(s, a);
+            }
+            if usize::from(n) > RESULTS_MAX {
+                s.ellipsis();
             }
             s.close_arr();
             s.close_obj();

@@ -114,6 +114,31 @@ fn put_time(o: &mut Out, t_ns: u64, opts: &TextOptions) {
 }
 
 fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
+    if super::resolve::returns_eai(ev.func) && ev.ret != 0 {
+        // Like an errno: `= -2 EAI_NONAME (Name or service not known)`;
+        // `EAI_SYSTEM` with its errno: `= -11 EAI_SYSTEM (EMFILE: Too many open files)`.
+        o.i64(ev.ret);
+        o.byte(b' ');
+        match names::name_of(super::resolve::EAI, ev.ret) {
+            Some(n) => o.str(n),
+            None => o.str("EAI_?"),
+        }
+        o.str(" (");
+        if ev.failed() {
+            match names::errno_name(ev.errno) {
+                Some(n) => o.str(n),
+                None => o.i64(i64::from(ev.errno)),
+            }
+            if let Some(m) = names::errno_message(ev.errno) {
+                o.str(": ");
+                o.str(m);
+            }
+        } else {
+            o.str(super::resolve::eai_message(ev.ret).unwrap_or("Unknown error"));
+        }
+        o.byte(b')');
+        return;
+    }
     if ev.failed() {
         o.i64(ev.ret);
         o.byte(b' ');
@@ -343,6 +368,23 @@ impl Sink for TextSink<'_, '_> {
             self.out.str("...");
         }
     }
+    fn member(&mut self, _name: &str) {
+        self.sep();
+    }
+    fn endpoint(&mut self, a: &[u8]) {
+        let parsed = SockAddr::parse(a);
+        if !matches!(parsed, SockAddr::Inet { .. } | SockAddr::Inet6 { .. }) {
+            return self.sockaddr(a);
+        }
+        self.out.byte(b'"');
+        put_endpoint(self.out, &parsed);
+        self.out.byte(b'"');
+    }
+    fn whole(&mut self, b: &[u8]) {
+        self.out.byte(b'"');
+        escape(self.out, b);
+        self.out.byte(b'"');
+    }
     fn sockaddr(&mut self, a: &[u8]) {
         let o = &mut *self.out;
         let parsed = SockAddr::parse(a);
@@ -462,6 +504,81 @@ mod tests {
         assert_eq!(
             line(&ev, &TextOptions::default(), &Descs::default()),
             "connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)\n"
+        );
+    }
+
+    #[test]
+    fn getaddrinfo_results_compact_and_capped() {
+        use super::super::event::{AuxArray, AuxWriter};
+        use super::super::resolve::ResolveAux;
+        let mut aux = AuxArray::<1024>::default();
+        {
+            let mut w = AuxWriter::new(&mut aux);
+            let mut a = ResolveAux { w: &mut w };
+            a.string(Some(b"localhost"));
+            a.string(Some(b"80"));
+            a.hints(Some([0x20, 0, 1, 0]));
+            a.string(None);
+            a.count(10);
+            for i in 0..10u8 {
+                let mut v6 = [0u8; 28];
+                v6[0] = 10;
+                v6[2..4].copy_from_slice(&80u16.to_be_bytes());
+                v6[23] = i;
+                a.addrinfo(10, 1, 6, &v6);
+            }
+        }
+        let mut ev = Event::new(Func::Getaddrinfo);
+        ev.args = [0x1000, 0x2000, 0x3000, 0x4000, 0, 0];
+        ev.aux = aux.as_bytes();
+        let l = line(&ev, &TextOptions::default(), &Descs::default());
+        assert!(l.starts_with(
+            "getaddrinfo(\"localhost\", \"80\", {ai_flags=AI_ADDRCONFIG, ai_family=AF_UNSPEC, ai_socktype=SOCK_STREAM, \
+             ai_protocol=IPPROTO_IP}, [{AF_INET6, SOCK_STREAM, IPPROTO_TCP, \"[::]:80\"}, {AF_INET6, SOCK_STREAM, IPPROTO_TCP, \"[::1]:80\"}, "
+        ));
+        assert!(l.ends_with("\"[::7]:80\"}, ...]) = 0\n"), "{l}");
+        assert!(!l.contains("[::8]"));
+
+        let mut aux = AuxArray::<64>::default();
+        {
+            let mut w = AuxWriter::new(&mut aux);
+            let mut a = ResolveAux { w: &mut w };
+            a.string(Some(b"x"));
+            a.string(None);
+            a.hints(None);
+            a.string(None);
+            a.count(0);
+        }
+        ev.aux = aux.as_bytes();
+        ev.ret = -2;
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &Descs::default()),
+            "getaddrinfo(\"x\", NULL, NULL, 0x4000)    = -2 EAI_NONAME (Name or service not known)\n"
+        );
+    }
+
+    #[test]
+    fn hostent_addresses_as_text() {
+        use super::super::event::{AuxArray, AuxWriter};
+        use super::super::resolve::ResolveAux;
+        let mut aux = AuxArray::<256>::default();
+        {
+            let mut w = AuxWriter::new(&mut aux);
+            let mut a = ResolveAux { w: &mut w };
+            a.string(Some(b"localhost"));
+            a.string(Some(b"localhost"));
+            a.count(1);
+            a.string(Some(b"lh"));
+            a.count(2);
+            a.host_addr(&[127, 0, 0, 1]);
+            a.host_addr(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        }
+        let mut ev = Event::new(Func::Gethostbyname);
+        ev.args = [0x1000, 0, 0, 0, 0, 0];
+        ev.aux = aux.as_bytes();
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &Descs::default()),
+            "gethostbyname(\"localhost\")              = 0 ({h_name=\"localhost\", h_aliases=[\"lh\"], h_addr_list=[\"127.0.0.1\", \"::1\"]})\n"
         );
     }
 

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sockshim::trace::config;
-use sockshim::trace::decode::Descs;
-use sockshim::trace::event::{AuxReader, Event};
+use sockshim::trace::decode::{event_fds, returns_fd, takes_fd_first, Descs};
+use sockshim::trace::event::{AuxReader, Event, FdDesc};
 use sockshim::trace::func::{Func, FuncSet};
 use sockshim::trace::json;
 use sockshim::trace::out::Out;
@@ -28,6 +28,9 @@ const LINE_BASE: usize = 64 << 10;
 /// How many records after a call may carry the endpoints it learnt (other
 /// threads' records can come in between).
 const ENDPOINTS_LOOKAHEAD: usize = 8;
+
+/// Most descriptors inside one call described (as the live tracer).
+const OTHERS_MAX: usize = 16;
 
 /// The recordings `name` stands for, in pid order: the file itself if it
 /// exists, else the per-process family `name.PID` (or, for a name with
@@ -135,9 +138,24 @@ impl Endpoints {
         }
     }
 
-    fn descs(&self, ev: &Event<'_>) -> Descs<'_> {
+    /// The descriptors inside the call (poll arrays, select sets,
+    /// `epoll_ctl`'s, `SCM_RIGHTS`) that the recording described, as the
+    /// live `-yy` finds them.
+    fn others(&self, ev: &Event<'_>) -> Vec<(i32, FdDesc)> {
+        let mut fds = [0i32; OTHERS_MAX];
+        let n = event_fds(ev, &mut fds);
+        fds[..n]
+            .iter()
+            .filter_map(|&fd| self.notes.get(ev.pid, fd).map(|d| (fd, *d)))
+            .collect()
+    }
+
+    fn descs<'s>(&'s self, ev: &Event<'_>, others: &'s [(i32, FdDesc)]) -> Descs<'s> {
         let get = |fd: i64| i32::try_from(fd).ok().and_then(|fd| self.notes.get(ev.pid, fd));
-        let mut d = Descs::default();
+        let mut d = Descs {
+            others,
+            ..Descs::default()
+        };
         if takes_fd_first(ev.func) {
             d.arg = get(ev.int(0).into());
         }
@@ -162,43 +180,6 @@ impl Endpoints {
 /// Whether `rec` describes a descriptor of `ev`'s process learnt while `ev` ran.
 fn learnt_during(rec: &Record<'_>, ev: &Event<'_>) -> bool {
     matches!(rec, Record::Fd { pid, time_ns, .. } if *pid == ev.pid && *time_ns <= ev.time_ns.saturating_add(ev.dur_ns))
-}
-
-/// Functions whose first argument is a descriptor.
-fn takes_fd_first(f: Func) -> bool {
-    !matches!(
-        f,
-        Func::Socket
-            | Func::Socketpair
-            | Func::Poll
-            | Func::Ppoll
-            | Func::Select
-            | Func::Pselect
-            | Func::EpollCreate
-            | Func::EpollCreate1
-            | Func::CloseRange
-            | Func::Closefrom
-            | Func::Getaddrinfo
-            | Func::Getnameinfo
-            | Func::Gethostbyname
-            | Func::Gethostbyname2
-            | Func::Gethostbyaddr
-    )
-}
-
-/// Functions whose return value is a new descriptor.
-fn returns_fd(f: Func) -> bool {
-    matches!(
-        f,
-        Func::Socket
-            | Func::Accept
-            | Func::Accept4
-            | Func::Dup
-            | Func::Dup2
-            | Func::Dup3
-            | Func::EpollCreate
-            | Func::EpollCreate1
-    )
 }
 
 /// Bytes a call moved: `(sent, received)`.
@@ -303,6 +284,13 @@ fn write_lines(records: &[Record<'_>], filter: FuncSet, format: &Format, out: &m
         endpoints.learn(rec);
         let Record::Call(ev) = rec else { continue };
         if filter.contains(ev.func) {
+            // The live trace describes the first argument before the call
+            // (strace's `bind(3<TCP:[inode]>, ...)`), the rest after it.
+            let arg_before = if format.decode_fds > 0 && takes_fd_first(ev.func) {
+                endpoints.notes.get(ev.pid, ev.int(0)).copied()
+            } else {
+                None
+            };
             // A call that makes a socket's endpoints known (accept, connect)
             // commits its own record first: the live trace already knew them.
             let following = records
@@ -313,11 +301,19 @@ fn write_lines(records: &[Record<'_>], filter: FuncSet, format: &Format, out: &m
             following
                 .filter(|r| learnt_during(r, ev))
                 .for_each(|r| endpoints.learn(r));
-            let descs = if format.decode_fds > 0 {
-                endpoints.descs(ev)
+            let others = if format.decode_fds > 0 {
+                endpoints.others(ev)
+            } else {
+                Vec::new()
+            };
+            let mut descs = if format.decode_fds > 0 {
+                endpoints.descs(ev, &others)
             } else {
                 Descs::default()
             };
+            if arg_before.is_some() {
+                descs.arg = arg_before.as_ref();
+            }
             let mut o = Out::new(&mut line);
             if format.json {
                 json::format_json(ev, strsize, &descs, &mut o);

@@ -12,10 +12,12 @@ use super::super::errno::set_errno;
 use super::super::sys_socket::sockaddr;
 use super::kernel::SysKernel;
 use super::*;
+use crate::header::trace::{self, p};
 use crate::resolve::lookup::{self, Answer, GaiError, Hints};
 use crate::resolve::system::SystemSources;
 use crate::resolve::Addr;
 use crate::sys::Errno;
+use crate::trace::Func;
 
 fn eai(e: GaiError) -> c_int {
     match e {
@@ -46,6 +48,26 @@ fn sockaddr_len(a: &Addr) -> usize {
 
 #[no_mangle]
 pub unsafe extern "C" fn getaddrinfo(
+    node: *const c_char,
+    service: *const c_char,
+    hints: *const addrinfo,
+    res: *mut *mut addrinfo,
+) -> c_int {
+    trace::resolution!(
+        Func::Getaddrinfo,
+        [p(node), p(service), p(hints), p(res), 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { lookup(node, service, hints, res) },
+        // SAFETY: getaddrinfo's arguments after it returned `code`.
+        |cap, &code| unsafe { trace::addrinfo_event(cap, node, service, hints, res, code) },
+    )
+}
+
+/// getaddrinfo itself.
+///
+/// # Safety
+/// getaddrinfo's contract.
+unsafe fn lookup(
     node: *const c_char,
     service: *const c_char,
     hints: *const addrinfo,

@@ -13,10 +13,12 @@ use core::ptr;
 
 use super::*;
 use crate::header::errno::set_errno;
+use crate::header::trace::{self, p};
 use crate::resolve::hostent::{self as core_hostent, Answer, Entry, Failure, Layout, Room};
 use crate::resolve::system::SystemSources;
 use crate::resolve::Addr;
 use crate::sys::Errno;
+use crate::trace::Func;
 
 /// The least per-thread buffer of the non-_r calls.
 const TLS_BUF: usize = 8192;
@@ -276,25 +278,54 @@ pub unsafe extern "C" fn gethostbyaddr_r(
     unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
+/// gethostbyname2 itself.
+///
+/// # Safety
+/// `name` is NULL or a C string.
+unsafe fn by_name2(name: *const c_char, af: c_int) -> *mut hostent {
     // SAFETY: `name` is a C string (the contract).
     let name = unsafe { c_opt(name) }.unwrap_or(&[]);
     finish_static(core_hostent::by_name(&mut SystemSources::new(), name, af, None), &[])
 }
 
 #[no_mangle]
+pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
+    trace::resolution!(
+        Func::Gethostbyname2,
+        [p(name), af as u64, 0, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_name2(name, af) },
+        // SAFETY: the name passed and the entry returned.
+        |cap, &he| unsafe { trace::hostent_event(cap, name, ptr::null(), 0, he) },
+    )
+}
+
+#[no_mangle]
 pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
-    // SAFETY: forwarded contract.
-    unsafe { gethostbyname2(name, core_hostent::AF_INET) }
+    trace::resolution!(
+        Func::Gethostbyname,
+        [p(name), 0, 0, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_name2(name, core_hostent::AF_INET) },
+        // SAFETY: the name passed and the entry returned.
+        |cap, &he| unsafe { trace::hostent_event(cap, name, ptr::null(), 0, he) },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int) -> *mut hostent {
-    // SAFETY: `addr` holds `len` bytes (the contract).
-    let caller = unsafe { addr_slice(addr, len) };
-    finish_static(
-        core_hostent::by_addr(&mut SystemSources::new(), caller, af, None),
-        caller,
+    trace::resolution!(
+        Func::Gethostbyaddr,
+        [p(addr), u64::from(len), af as u64, 0, 0, 0],
+        || {
+            // SAFETY: `addr` holds `len` bytes (the contract).
+            let caller = unsafe { addr_slice(addr, len) };
+            finish_static(
+                core_hostent::by_addr(&mut SystemSources::new(), caller, af, None),
+                caller,
+            )
+        },
+        // SAFETY: the address passed (`len` bytes) and the entry returned.
+        |cap, &he| unsafe { trace::hostent_event(cap, ptr::null(), addr, len, he) },
     )
 }

@@ -9,10 +9,12 @@ use core::ptr;
 use super::super::sys_socket::{sockaddr, socklen_t};
 use super::kernel::{if_indextoname, IFNAMSIZ};
 use super::*;
+use crate::header::trace::{self, p};
 use crate::resolve::lookup::{self, ni, push_decimal, Text};
 use crate::resolve::system::SystemSources;
 use crate::resolve::Addr;
 use crate::sys;
+use crate::trace::Func;
 
 const AF_LOCAL: u16 = 1;
 const AF_INET: u16 = 2;
@@ -76,6 +78,36 @@ fn local_domain(out: &mut [u8; 256]) -> usize {
 
 #[no_mangle]
 pub unsafe extern "C" fn getnameinfo(
+    sa: *const sockaddr,
+    salen: socklen_t,
+    host: *mut c_char,
+    hostlen: socklen_t,
+    serv: *mut c_char,
+    servlen: socklen_t,
+    flags: c_int,
+) -> c_int {
+    trace::resolution!(
+        Func::Getnameinfo,
+        [
+            p(sa),
+            u64::from(salen),
+            p(host),
+            u64::from(hostlen),
+            p(serv),
+            u64::from(servlen),
+        ],
+        // SAFETY: forwarded contract.
+        || unsafe { name_info(sa, salen, host, hostlen, serv, servlen, flags) },
+        // SAFETY: getnameinfo's arguments after it returned `code`.
+        |cap, &code| unsafe { trace::nameinfo_event(cap, sa.cast(), salen, host, hostlen, serv, servlen, flags, code) },
+    )
+}
+
+/// getnameinfo itself.
+///
+/// # Safety
+/// getnameinfo's contract.
+unsafe fn name_info(
     sa: *const sockaddr,
     salen: socklen_t,
     host: *mut c_char,
