@@ -1,8 +1,7 @@
-//! Clocks for the tracer's timestamps and durations, read through glibc's
-//! `clock_gettime`: it answers from the vDSO without a syscall, which the
-//! recording mode needs (no syscall per traced call). It does no I/O, takes
-//! no lock and is async-signal-safe. (`time.rs` is the resolver's syscall
-//! clock.)
+//! Clocks: the tracer's timestamps and durations, the resolver's timeouts.
+//! Read through glibc's `clock_gettime`: it answers from the vDSO without a
+//! syscall, which the recording mode needs (no syscall per traced call). It
+//! does no I/O, takes no lock and is async-signal-safe.
 
 extern "C" {
     fn clock_gettime(clock: libc::clockid_t, ts: *mut libc::timespec) -> libc::c_int;
@@ -29,4 +28,9 @@ pub fn realtime_ns() -> u64 {
 /// Nanoseconds of `CLOCK_MONOTONIC`, for durations.
 pub fn monotonic_ns() -> u64 {
     read(libc::CLOCK_MONOTONIC)
+}
+
+/// `CLOCK_MONOTONIC` in milliseconds, for timeouts.
+pub fn monotonic_millis() -> i64 {
+    (monotonic_ns() / 1_000_000) as i64
 }

@@ -19,7 +19,6 @@ pub mod poll;
 pub mod proc;
 pub mod random;
 pub mod socket;
-pub mod time;
 
 pub use cancel::cancellable;
 

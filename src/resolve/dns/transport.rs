@@ -9,7 +9,7 @@ use super::wire::{
 };
 use crate::resolve::Addr;
 use crate::sys::dns_io::{self, SOCKADDR_MAX};
-use crate::sys::{io, random, time, Errno};
+use crate::sys::{clock, io, random, Errno};
 
 /// Largest UDP reply read: what we advertise with EDNS0 (a plain server
 /// sends at most 512). A longer datagram is treated as truncated.
@@ -111,8 +111,8 @@ fn from_server(from: &[u8], server: &[u8]) -> bool {
 pub fn random_ids() -> [u16; 2] {
     let mut b = [0u8; 4];
     if random::fill(&mut b).is_err() {
-        let t = time::clock_gettime(libc::CLOCK_MONOTONIC).unwrap_or_default();
-        let mix = (t.nsec as u32).wrapping_mul(0x9e37_79b9) ^ (t.sec as u32).rotate_left(16);
+        let t = clock::monotonic_ns();
+        let mix = (t as u32).wrapping_mul(0x9e37_79b9) ^ ((t >> 32) as u32).rotate_left(16);
         b = mix.to_ne_bytes();
     }
     let a = u16::from_ne_bytes([b[0], b[1]]);
@@ -139,7 +139,7 @@ fn open_socket(ns: &NameServer, ty: i32) -> Result<i32, Errno> {
 
 /// Milliseconds left until `deadline` (monotonic ms), for poll.
 fn remaining(deadline: i64) -> i32 {
-    (deadline - time::monotonic_millis()).clamp(0, i64::from(i32::MAX)) as i32
+    (deadline - clock::monotonic_millis()).clamp(0, i64::from(i32::MAX)) as i32
 }
 
 /// Waits for `events` on `fd` until `deadline`; `Ok(0)` on timeout. EINTR
@@ -185,7 +185,7 @@ pub fn udp(
     };
     let mut buf = [0u8; UDP_BUF];
     let mut sent = [false; 2];
-    let mut deadline = time::monotonic_millis() + i64::from(seconds) * 1000;
+    let mut deadline = clock::monotonic_millis() + i64::from(seconds) * 1000;
     let result = 'exchange: loop {
         // Send what is due: everything pending in parallel mode, else the
         // first pending query only.
@@ -236,7 +236,7 @@ pub fn udp(
             }
             pairing = next;
             sent = [false; 2];
-            deadline = time::monotonic_millis() + i64::from(seconds) * 1000;
+            deadline = clock::monotonic_millis() + i64::from(seconds) * 1000;
             continue;
         }
         let mut from = [0u8; SOCKADDR_MAX];
@@ -317,7 +317,7 @@ pub fn tcp(
     on_reply: &mut OnReply<'_>,
 ) -> Result<Outcome, Errno> {
     let fd = open_socket(ns, libc::SOCK_STREAM)?;
-    let deadline = time::monotonic_millis() + i64::from(seconds) * 1000;
+    let deadline = clock::monotonic_millis() + i64::from(seconds) * 1000;
     let result = tcp_exchange(fd, ns, queries, deadline, status, on_reply);
     close(fd);
     Ok(result)
