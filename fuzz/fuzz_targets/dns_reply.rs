@@ -23,6 +23,8 @@ const TYPE_AAAA: u16 = 28;
 const NAME_TEXT_MAX: usize = 1009;
 /// Room for any query: header, a 255-byte name, type and class, OPT.
 const QUERY_BUF: usize = 12 + 255 + 4 + 11;
+/// CNAMEs one walk follows (`answer::MAX_CNAME_HOPS`).
+const MAX_CNAME_HOPS: usize = 16;
 /// Offsets at which `read_name` is tried directly.
 const NAME_OFFSETS: usize = 512;
 const QR: u16 = 0x8000;
@@ -83,25 +85,49 @@ fuzz_target!(|msg: &[u8]| {
 
     for wanted in [qtype, TYPE_A, TYPE_AAAA, TYPE_PTR, TYPE_CNAME] {
         let mut seen = 0usize;
-        let walk = answer::walk(&reply, &qname, wanted, |rec| {
-            seen += 1;
-            assert_eq!(rec.rtype, wanted);
-            if answer::record_addr(rec).is_some() {
-                assert!(
-                    wanted == TYPE_A || wanted == TYPE_AAAA,
-                    "an address from a type {wanted} record"
-                );
-            }
-            if wanted == TYPE_PTR {
-                if let Some(target) = rec.rdata_name(msg) {
-                    check_text_round_trip(&target);
+        let mut chain = Vec::new();
+        let walk = answer::walk_chain(
+            &reply,
+            &qname,
+            wanted,
+            |target| chain.push(*target),
+            |rec| {
+                seen += 1;
+                assert_eq!(rec.rtype, wanted);
+                if answer::record_addr(rec).is_some() {
+                    assert!(
+                        wanted == TYPE_A || wanted == TYPE_AAAA,
+                        "an address from a type {wanted} record"
+                    );
                 }
-            }
-            true
-        });
+                if wanted == TYPE_PTR {
+                    if let Some(target) = rec.rdata_name(msg) {
+                        check_text_round_trip(&target);
+                    }
+                }
+                true
+            },
+        );
         assert_eq!(walk.found, seen);
         assert!(walk.found <= records);
         check_text_round_trip(&walk.canon);
         assert_eq!(answer::walk_error(&walk).is_some(), walk.found == 0 && walk.malformed);
+
+        // The CNAMEs followed: at most MAX_CNAME_HOPS, none for a CNAME
+        // query; with none found the walk ends on the last one's target.
+        assert!(chain.len() <= MAX_CNAME_HOPS);
+        if wanted == TYPE_CNAME {
+            assert!(chain.is_empty());
+        }
+        chain.iter().for_each(check_text_round_trip);
+        if walk.found == 0 {
+            assert_eq!(walk.canon, *chain.last().unwrap_or(&qname));
+        }
+        // `walk` is `walk_chain` without the chain.
+        let plain = answer::walk(&reply, &qname, wanted, |_| true);
+        assert_eq!(
+            (plain.found, plain.canon, plain.malformed),
+            (walk.found, walk.canon, walk.malformed)
+        );
     }
 });
