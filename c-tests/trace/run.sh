@@ -24,8 +24,8 @@
 #            dup3, F_DUPFD(_CLOEXEC), close_range, closefrom, SCM_RIGHTS and
 #            exec; the tracer's descriptor survives closing everything and
 #            dup2 onto its number
-#   resolve  getaddrinfo, getnameinfo, gethostbyname(2), gethostbyaddr: one
-#            event each, results equal to what the program saw (text, JSON,
+#   resolve  getaddrinfo, getnameinfo, gethostbyname(2)(_r), gethostbyaddr(_r),
+#            getservby*(_r), getprotoby*(_r): one event each, results equal to what the program saw (text, JSON,
 #            recording decoded, %resolve filter)
 #   forks    fork in a multi-threaded program, posix_spawn, exec: %p files
 #   cli      sockshim-trace's -o, -ff, --record, decode, -c
@@ -651,8 +651,10 @@ fdclass_group() {
 
 # =============================================================================
 # resolve: progs/resolve.c calls getaddrinfo, getnameinfo, gethostbyname,
-# gethostbyname2 and gethostbyaddr (numeric and /etc/hosts inputs only, no
-# DNS) and prints what each returned, formatted by glibc's own inet_ntop.
+# gethostbyname2, gethostbyaddr, their _r forms, getservbyname/port and
+# getprotobyname/number and their _r forms (numeric, /etc/hosts,
+# /etc/services and /etc/protocols inputs only, no DNS) and prints what
+# each returned, formatted by glibc's own inet_ntop.
 # Each call must be one event whose decoded inputs, return code and results
 # (addresses in order) equal what the program saw: live text, live JSON,
 # the recording decoded as text and as JSON, and the text filtered with

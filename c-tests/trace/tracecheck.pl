@@ -105,8 +105,9 @@ sub parse_line {
     my $rest = substr($l, $close + 1);
     return undef unless $rest =~ s/^\s*=\s+//;
     if ($rest =~ s/\s+<(\d+\.\d+)>$//) { $r{dur} = $1 }
-    # value [<fd annotation>] [ ERRNO (message)] [ (detail)]
-    return undef unless $rest =~ /^(?:-?\d+|0x[0-9a-f]+|\?)(?:<(?:->|[^<>])*>)?(?: E[A-Z0-9_]+(?: \([^()]*\))?)?(?: \(.*\))?$/;
+    # value [<fd annotation>] [ ERRNO (message)] [ (detail)], or an entry
+    # pointer's `{...}` / `NULL` (getservbyname)
+    return undef unless $rest =~ /^(?:-?\d+|0x[0-9a-f]+|\?|NULL$|\{.*\}$)(?:<(?:->|[^<>])*>)?(?: E[A-Z0-9_]+(?: \([^()]*\))?)?(?: \(.*\))?$/;
     $r{ret} = $rest;
     return \%r;
 }
@@ -498,6 +499,7 @@ my %RNUM = (
     AF_UNSPEC => 0, AF_INET => 2, AF_INET6 => 10,
     SOCK_STREAM => 1, SOCK_DGRAM => 2, SOCK_RAW => 3,
     IPPROTO_IP => 0, IPPROTO_TCP => 6, IPPROTO_UDP => 17,
+    HOST_NOT_FOUND => 1, TRY_AGAIN => 2, NO_RECOVERY => 3, NO_DATA => 4, NETDB_INTERNAL => -1, NETDB_SUCCESS => 0,
     NI_NUMERICHOST => 1, NI_NUMERICSERV => 2, NI_NOFQDN => 4, NI_NAMEREQD => 8, NI_DGRAM => 16,
 );
 sub rnum {    # "NI_NUMERICHOST|NI_NUMERICSERV", "0x1000", "AF_INET" -> number
@@ -548,6 +550,40 @@ sub resolve_text {
         $l .= " $1" while ($addrs // '') =~ /"([^"]*)"/g;
         return $l;
     }
+    if ($r->{name} =~ /^gethostby(name2?|addr)_r$/) {
+        my ($ret, $res, $h) = $r->{ret} =~ /^(-?\d+) \(result (NULL|\{.*\}), h_errno (\S+)\)$/
+            or return "unparsed: $r->{ret}";
+        my $l = sprintf 'ghr %s %s -> %s %s', $r->{name}, rstr($a[0]), $ret, rnum($h);
+        return "$l NULL" if $res eq 'NULL';
+        my ($name) = $res =~ /h_name="([^"]*)"/;
+        my ($aliases) = $res =~ /h_aliases=\[([^\]]*)\]/;
+        my ($addrs) = $res =~ /h_addr_list=\[([^\]]*)\]/;
+        my @al = grep { length } split /, /, $aliases // '';
+        $l .= join ' ', '', $name // '?', 0, scalar @al;
+        $l .= " $1" while ($addrs // '') =~ /"([^"]*)"/g;
+        return $l;
+    }
+    if ($r->{name} =~ /^get(serv|proto)by(name|port|number)(_r)?$/) {
+        my ($kind, $by, $re) = ($1, $2, $3);
+        # non-_r: `= {...}` / `= NULL`; _r: `= RC ({...})` / `= RC (NULL)`
+        my ($ret, $res) = $re ? $r->{ret} =~ /^(-?\d+) \((.*)\)$/ : (0, $r->{ret});
+        return "unparsed: $r->{ret}" unless defined $res;
+        my $q = $by eq 'port' ? ($a[0] =~ /^htons\((\d+)\)$/)[0] // "?$a[0]" : $by eq 'number' ? $a[0] : rstr($a[0]);
+        my $l = $kind eq 'serv' ? sprintf('srv %s %s %s -> %s', $r->{name}, $q, rstr($a[1]), $ret)
+                                : sprintf('pro %s %s -> %s', $r->{name}, $q, $ret);
+        return "$l NULL" if $res eq 'NULL';
+        my @al;
+        if ($kind eq 'serv') {
+            my ($n, $al, $port, $p) = $res =~ /^\{s_name="([^"]*)", s_aliases=\[([^\]]*)\], s_port=htons\((\d+)\), s_proto="([^"]*)"\}$/
+                or return "unparsed: $res";
+            @al = $al =~ /"([^"]*)"/g;
+            return join ' ', $l, $n, $port, $p, @al;
+        }
+        my ($n, $al, $num) = $res =~ /^\{p_name="([^"]*)", p_aliases=\[([^\]]*)\], p_proto=(-?\d+)\}$/
+            or return "unparsed: $res";
+        @al = $al =~ /"([^"]*)"/g;
+        return join ' ', $l, $n, $num, @al;
+    }
     return undef;
 }
 
@@ -575,6 +611,22 @@ sub resolve_json {
         return $l . "NOTFOUND $rc" if $rc != 0;
         my $d = $o->{result};
         return $l . join ' ', $d->{h_name}, 0, scalar @{ $d->{h_aliases} }, @{ $d->{h_addr_list} };
+    }
+    if ($f =~ /^gethostby(name2?|addr)_r$/) {
+        my $d = $o->{result};
+        my $l = sprintf 'ghr %s %s -> %s %s', $f, $f eq 'gethostbyaddr_r' ? $a->{addr} : $s->($a->{name}), $rc,
+            rnum($d->{h_errno});
+        my $he = $d->{result} or return "$l NULL";
+        return join ' ', $l, $he->{h_name}, 0, scalar @{ $he->{h_aliases} }, @{ $he->{h_addr_list} };
+    }
+    if ($f =~ /^get(serv|proto)by(name|port|number)(_r)?$/) {
+        my ($kind, $by) = ($1, $2);
+        my $q = $by eq 'name' ? $s->($a->{name}) : $by eq 'port' ? $a->{port} : $a->{proto};
+        my $l = $kind eq 'serv' ? sprintf('srv %s %s %s -> %s', $f, $q, $s->($a->{proto}), $rc)
+                                : sprintf('pro %s %s -> %s', $f, $q, $rc);
+        my $e = $o->{result} or return "$l NULL";
+        return join ' ', $l, $e->{s_name}, $e->{s_port}, $e->{s_proto}, @{ $e->{s_aliases} } if $kind eq 'serv';
+        return join ' ', $l, $e->{p_name}, $e->{p_proto}, @{ $e->{p_aliases} };
     }
     return undef;
 }

@@ -12,7 +12,7 @@ use core::ffi::{c_int, c_void};
 use core::mem::MaybeUninit;
 
 use crate::header::errno::set_errno;
-use crate::header::netdb::{addrinfo, hostent, EAI_SYSTEM};
+use crate::header::netdb::{addrinfo, hostent, protoent, servent, EAI_SYSTEM};
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::{self, Descs};
 use crate::trace::event::{
@@ -451,26 +451,9 @@ pub(crate) unsafe fn hostent_event(
     cap.aux(|w| {
         let mut a = ResolveAux { w };
         a.string(name);
-        let Some(he) = he else { return };
-        // SAFETY: the entry's name, NULL-terminated lists and addresses of
-        // `h_length` bytes, all the call's own.
-        unsafe {
-            a.string(c_str(he.h_name, NAME_MAX));
-            for (list, alias) in [(he.h_aliases, true), (he.h_addr_list, false)] {
-                let mut total = 0;
-                while !list.is_null() && !(*list.add(total)).is_null() {
-                    total += 1;
-                }
-                a.count(total.min(usize::from(u16::MAX)) as u16);
-                for i in 0..total.min(RESULTS_MAX) {
-                    let item = *list.add(i);
-                    if alias {
-                        a.string(c_str(item, ALIAS_MAX));
-                    } else {
-                        a.host_addr(accepted(item.cast(), (he.h_length.clamp(0, 16)) as usize));
-                    }
-                }
-            }
+        if let Some(he) = he {
+            // SAFETY: the entry the call just filled.
+            unsafe { hostent_body(&mut a, he) };
         }
     });
     if he.is_some() {
@@ -479,6 +462,154 @@ pub(crate) unsafe fn hostent_event(
         // SAFETY: glibc returns a valid pointer to the calling thread's h_errno.
         i64::from(unsafe { *__h_errno_location() })
     }
+}
+
+/// A hostent's name, aliases and addresses.
+///
+/// # Safety
+/// `he` is an entry a call just filled: its name, NULL-terminated lists and
+/// addresses of `h_length` bytes are readable.
+unsafe fn hostent_body(a: &mut ResolveAux, he: &hostent) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        a.string(c_str(he.h_name, NAME_MAX));
+        for (list, alias) in [(he.h_aliases, true), (he.h_addr_list, false)] {
+            let mut total = 0;
+            while !list.is_null() && !(*list.add(total)).is_null() {
+                total += 1;
+            }
+            a.count(total.min(usize::from(u16::MAX)) as u16);
+            for i in 0..total.min(RESULTS_MAX) {
+                let item = *list.add(i);
+                if alias {
+                    a.string(c_str(item, ALIAS_MAX));
+                } else {
+                    a.host_addr(accepted(item.cast(), (he.h_length.clamp(0, 16)) as usize));
+                }
+            }
+        }
+    }
+}
+
+/// A NULL-terminated alias list: its length, then the first
+/// `RESULTS_MAX` aliases.
+///
+/// # Safety
+/// `list` is NULL or a NULL-terminated array of C strings.
+unsafe fn alias_list(a: &mut ResolveAux, list: *const *mut core::ffi::c_char) {
+    let mut total = 0;
+    // SAFETY: the caller's contract.
+    while !list.is_null() && unsafe { !(*list.add(total)).is_null() } {
+        total += 1;
+    }
+    a.count(total.min(usize::from(u16::MAX)) as u16);
+    for i in 0..total.min(RESULTS_MAX) {
+        // SAFETY: one of the `total` entries.
+        a.string(unsafe { c_str(*list.add(i), ALIAS_MAX) });
+    }
+}
+
+/// A `_r` hostent call's event (`ret` its return code): the query, the
+/// caller's `*h_errnop` and `*result` after the call.
+///
+/// # Safety
+/// As `hostent_event`; `result` and `h_errnop` are NULL or the call's
+/// pointers, `*result` NULL or the entry the call filled.
+pub(crate) unsafe fn hostent_r_event(
+    cap: &mut Cap,
+    name: *const core::ffi::c_char,
+    addr: *const c_void,
+    len: u32,
+    result: *const *mut hostent,
+    h_errnop: *const c_int,
+    ret: c_int,
+) -> i64 {
+    if !addr.is_null() {
+        // SAFETY: the caller's contract.
+        cap.set_addr(unsafe { accepted(addr, (len as usize).min(ADDR_MAX)) });
+    }
+    // SAFETY: the caller's contract.
+    let (name, he, h) = unsafe {
+        (
+            c_str(name, NAME_MAX),
+            result.as_ref().and_then(|r| r.as_ref()),
+            h_errnop.as_ref().copied().unwrap_or(0),
+        )
+    };
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(name);
+        a.int(h);
+        a.flag(he.is_some());
+        if let Some(he) = he {
+            // SAFETY: the entry the call just filled.
+            unsafe { hostent_body(&mut a, he) };
+        }
+    });
+    i64::from(ret)
+}
+
+/// A services call's event: the query (`name` for getservbyname), `proto`
+/// and the entry found.
+///
+/// # Safety
+/// `name`, `proto` NULL or C strings; `se` NULL or the entry the call filled.
+pub(crate) unsafe fn servent_event(
+    cap: &mut Cap,
+    name: Option<*const core::ffi::c_char>,
+    proto: *const core::ffi::c_char,
+    se: *const servent,
+    ret: c_int,
+) -> i64 {
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        // SAFETY: the caller's contract.
+        unsafe {
+            if let Some(name) = name {
+                a.string(c_str(name, NAME_MAX));
+            }
+            a.string(c_str(proto, NAME_MAX));
+            let se = se.as_ref();
+            a.flag(se.is_some());
+            if let Some(se) = se {
+                a.string(c_str(se.s_name, NAME_MAX));
+                alias_list(&mut a, se.s_aliases);
+                a.int(se.s_port);
+                a.string(c_str(se.s_proto, NAME_MAX));
+            }
+        }
+    });
+    i64::from(ret)
+}
+
+/// A protocols call's event: the query (`name` for getprotobyname) and the
+/// entry found.
+///
+/// # Safety
+/// `name` NULL or a C string; `pe` NULL or the entry the call filled.
+pub(crate) unsafe fn protoent_event(
+    cap: &mut Cap,
+    name: Option<*const core::ffi::c_char>,
+    pe: *const protoent,
+    ret: c_int,
+) -> i64 {
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        // SAFETY: the caller's contract.
+        unsafe {
+            if let Some(name) = name {
+                a.string(c_str(name, NAME_MAX));
+            }
+            let pe = pe.as_ref();
+            a.flag(pe.is_some());
+            if let Some(pe) = pe {
+                a.string(c_str(pe.p_name, NAME_MAX));
+                alias_list(&mut a, pe.p_aliases);
+                a.int(pe.p_proto);
+            }
+        }
+    });
+    i64::from(ret)
 }
 
 /// Most descriptors besides the first argument, the result and

@@ -23,6 +23,33 @@ pub fn send(fd: i32, buf: &[u8], flags: i32) -> Result<usize> {
     unsafe { socket::sendto(fd, buf.as_ptr(), buf.len(), flags, core::ptr::null(), 0) }
 }
 
+/// `sendmmsg` of two datagrams on a connected socket (no addresses): how
+/// many were sent (0, 1 or 2), as glibc sends a query pair.
+pub fn send_pair(fd: i32, first: &[u8], second: &[u8], flags: i32) -> Result<usize> {
+    let mut iov = [
+        libc::iovec {
+            iov_base: first.as_ptr() as *mut libc::c_void,
+            iov_len: first.len(),
+        },
+        libc::iovec {
+            iov_base: second.as_ptr() as *mut libc::c_void,
+            iov_len: second.len(),
+        },
+    ];
+    // SAFETY: `mmsghdr` is plain data for which all-zero bytes are valid
+    // (no address, no control data, zero lengths).
+    let mut msgs: [libc::mmsghdr; 2] = unsafe { core::mem::zeroed() };
+    for (m, v) in msgs.iter_mut().zip(iov.iter_mut()) {
+        m.msg_hdr.msg_iov = v;
+        m.msg_hdr.msg_iovlen = 1;
+    }
+    // SAFETY: two valid `mmsghdr`s, each pointing at one `iovec` that
+    // describes a readable slice; `iov`, `first` and `second` outlive the
+    // call. The kernel writes only `msg_len`.
+    let n = unsafe { socket::sendmmsg(fd, msgs.as_mut_ptr().cast(), 2, flags) }?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// `recvfrom(fd, buf, buf.len(), flags, from, &len)`: the byte count and
 /// the length of the sender's address written into `from`.
 pub fn recvfrom(fd: i32, buf: &mut [u8], flags: i32, from: &mut [u8; SOCKADDR_MAX]) -> Result<(usize, usize)> {

@@ -128,6 +128,11 @@ pub(crate) trait Sink {
     }
     /// A short string shown whole whatever `-s` says (an IP address).
     fn whole(&mut self, b: &[u8]);
+    /// A port kept in network byte order (`s_port`), given in host order:
+    /// text `htons(80)`, JSON the number.
+    fn port(&mut self, p: u16) {
+        self.int(p.into())
+    }
     /// Text only (an abbreviation such as `...`); JSON ignores it.
     fn ellipsis(&mut self) {}
     /// A labelled part of a result (`in [3]` in text, a key in JSON),
@@ -462,7 +467,9 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
                 s.ptr(ev.arg(4));
             }
         }
-        Getaddrinfo | Getnameinfo | Gethostbyname | Gethostbyname2 | Gethostbyaddr => {
+        Getaddrinfo | Getnameinfo | Gethostbyname | Gethostbyname2 | Gethostbyaddr | GethostbynameR
+        | Gethostbyname2R | GethostbyaddrR | Getservbyname | Getservbyport | GetservbynameR | GetservbyportR
+        | Getprotobyname | Getprotobynumber | GetprotobynameR | GetprotobynumberR => {
             super::resolve::args(ev, s);
         }
     }
@@ -544,9 +551,7 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             }
             _ => false,
         },
-        Func::Getaddrinfo | Func::Getnameinfo | Func::Gethostbyname | Func::Gethostbyname2 | Func::Gethostbyaddr => {
-            super::resolve::result(ev, s)
-        }
+        f if f.class() == "resolve" => super::resolve::result(ev, s),
         _ => false,
     }
 }
@@ -582,6 +587,17 @@ pub fn takes_fd_first(f: Func) -> bool {
             | Func::Gethostbyname
             | Func::Gethostbyname2
             | Func::Gethostbyaddr
+            | Func::GethostbynameR
+            | Func::Gethostbyname2R
+            | Func::GethostbyaddrR
+            | Func::Getservbyname
+            | Func::Getservbyport
+            | Func::GetservbynameR
+            | Func::GetservbyportR
+            | Func::Getprotobyname
+            | Func::Getprotobynumber
+            | Func::GetprotobynameR
+            | Func::GetprotobynumberR
     )
 }
 

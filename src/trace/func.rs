@@ -49,6 +49,17 @@ pub enum Func {
     Gethostbyname,
     Gethostbyname2,
     Gethostbyaddr,
+    GethostbynameR,
+    Gethostbyname2R,
+    GethostbyaddrR,
+    Getservbyname,
+    Getservbyport,
+    GetservbynameR,
+    GetservbyportR,
+    Getprotobyname,
+    Getprotobynumber,
+    GetprotobynameR,
+    GetprotobynumberR,
 }
 
 /// A set of classes or functions: one bit per `Func::code`.
@@ -110,6 +121,17 @@ const RESOLVE: &[Func] = &[
     Func::Gethostbyname,
     Func::Gethostbyname2,
     Func::Gethostbyaddr,
+    Func::GethostbynameR,
+    Func::Gethostbyname2R,
+    Func::GethostbyaddrR,
+    Func::Getservbyname,
+    Func::Getservbyport,
+    Func::GetservbynameR,
+    Func::GetservbyportR,
+    Func::Getprotobyname,
+    Func::Getprotobynumber,
+    Func::GetprotobynameR,
+    Func::GetprotobynumberR,
 ];
 const FD: &[Func] = &[
     Func::Close,
@@ -122,7 +144,7 @@ const FD: &[Func] = &[
 ];
 
 /// Every function, in `code` order.
-static ALL: [Func; 45] = [
+static ALL: [Func; 56] = [
     Func::Socket,
     Func::Socketpair,
     Func::Bind,
@@ -168,6 +190,17 @@ static ALL: [Func; 45] = [
     Func::Gethostbyname,
     Func::Gethostbyname2,
     Func::Gethostbyaddr,
+    Func::GethostbynameR,
+    Func::Gethostbyname2R,
+    Func::GethostbyaddrR,
+    Func::Getservbyname,
+    Func::Getservbyport,
+    Func::GetservbynameR,
+    Func::GetservbyportR,
+    Func::Getprotobyname,
+    Func::Getprotobynumber,
+    Func::GetprotobynameR,
+    Func::GetprotobynumberR,
 ];
 
 impl Func {
@@ -233,6 +266,17 @@ impl Func {
             Func::Gethostbyname => "gethostbyname",
             Func::Gethostbyname2 => "gethostbyname2",
             Func::Gethostbyaddr => "gethostbyaddr",
+            Func::GethostbynameR => "gethostbyname_r",
+            Func::Gethostbyname2R => "gethostbyname2_r",
+            Func::GethostbyaddrR => "gethostbyaddr_r",
+            Func::Getservbyname => "getservbyname",
+            Func::Getservbyport => "getservbyport",
+            Func::GetservbynameR => "getservbyname_r",
+            Func::GetservbyportR => "getservbyport_r",
+            Func::Getprotobyname => "getprotobyname",
+            Func::Getprotobynumber => "getprotobynumber",
+            Func::GetprotobynameR => "getprotobyname_r",
+            Func::GetprotobynumberR => "getprotobynumber_r",
         }
     }
 

@@ -17,6 +17,18 @@
 //!   name (only when found), `u16 count` + that many alias strings, `u16
 //!   count` and per address `u8 len` + bytes (at most `RESULTS_MAX` of each
 //!   list follow their count). `ret` 0 when found, else the `h_errno` value.
+//! - `gethostbyname_r`/`gethostbyname2_r`/`gethostbyaddr_r`: the query as
+//!   above, `i32 h_errno` (`*h_errnop` after the call), `u8 found` (`*result`
+//!   not NULL) and, when found, the entry as above. `ret` is the return code;
+//!   `args` the query's then `buflen`.
+//! - `getservbyname(_r)`: name, proto; `getservbyport(_r)`: proto (the port
+//!   is `args[0]`); then `u8 found` and, when found, `s_name`, `u16 count` +
+//!   aliases, `i32 s_port` (network order), `s_proto`.
+//! - `getprotobyname(_r)`: name; `getprotobynumber(_r)`: nothing (the
+//!   number is `args[0]`); then `u8 found` and, when found, `p_name`, the
+//!   aliases, `i32 p_proto`.
+//!   The non-_r forms return the entry (`ret` 0); the `_r` forms' `ret` is
+//!   their return code, `args` the query's then `buflen`.
 
 use super::decode::Sink;
 use super::event::{AuxReader, AuxWriter, Event};
@@ -59,6 +71,8 @@ pub(crate) const NI_FLAGS: Names = &Table {
 const H_ERRNO: Names = &Table {
     unknown: "",
     entries: &[
+        (-1, "NETDB_INTERNAL"),
+        (0, "NETDB_SUCCESS"),
         (1, "HOST_NOT_FOUND"),
         (2, "TRY_AGAIN"),
         (3, "NO_RECOVERY"),
@@ -108,6 +122,14 @@ pub(crate) fn returns_eai(f: Func) -> bool {
     matches!(f, Func::Getaddrinfo | Func::Getnameinfo)
 }
 
+/// Whether `f` returns an entry pointer (`= {...}` / `= NULL` in text).
+pub(crate) fn returns_entry(f: Func) -> bool {
+    matches!(
+        f,
+        Func::Getservbyname | Func::Getservbyport | Func::Getprotobyname | Func::Getprotobynumber
+    )
+}
+
 /// Writes a resolution event's `aux` (the layout above).
 pub struct ResolveAux<'w, 'b> {
     pub w: &'w mut AuxWriter<'b>,
@@ -150,6 +172,14 @@ impl ResolveAux<'_, '_> {
         let a = addr.get(..128).unwrap_or(addr);
         self.w.u8(a.len() as u8);
         self.w.bytes(a);
+    }
+
+    pub fn flag(&mut self, v: bool) {
+        self.w.u8(u8::from(v));
+    }
+
+    pub fn int(&mut self, v: i32) {
+        self.w.i32(v);
     }
 
     /// One `hostent` address.
@@ -279,9 +309,31 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
             s.arg("flags");
             s.flags(NI_FLAGS, u64::from(ev.len_in));
         }
+        Func::Getservbyname | Func::GetservbynameR | Func::Getservbyport | Func::GetservbyportR => {
+            if matches!(ev.func, Func::Getservbyname | Func::GetservbynameR) {
+                s.arg("name");
+                put_str(s, read_str(&mut r));
+            } else {
+                s.arg("port");
+                s.port(u16::from_be(ev.arg(0) as u16));
+            }
+            s.arg("proto");
+            put_str(s, read_str(&mut r));
+            buflen(ev, s, 1);
+        }
+        Func::Getprotobyname | Func::GetprotobynameR => {
+            s.arg("name");
+            put_str(s, read_str(&mut r));
+            buflen(ev, s, 1);
+        }
+        Func::Getprotobynumber | Func::GetprotobynumberR => {
+            s.arg("proto");
+            s.int(ev.int(0).into());
+            buflen(ev, s, 1);
+        }
         _ => {
             let name = read_str(&mut r);
-            if ev.func == Func::Gethostbyaddr {
+            if matches!(ev.func, Func::Gethostbyaddr | Func::GethostbyaddrR) {
                 s.arg("addr");
                 inet_addr(s, ev.addr);
                 s.arg("len");
@@ -291,13 +343,91 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
             } else {
                 s.arg("name");
                 put_str(s, name);
-                if ev.func == Func::Gethostbyname2 {
+                if matches!(ev.func, Func::Gethostbyname2 | Func::Gethostbyname2R) {
                     s.arg("af");
                     s.sym(names::AF, ev.int(1).into());
                 }
             }
+            buflen(ev, s, 1);
         }
     }
+}
+
+/// A `_r` call's `buflen`, after the query's `n` argument slots.
+fn buflen(ev: &Event, s: &mut dyn Sink, n: usize) {
+    let at = match ev.func {
+        Func::GethostbynameR | Func::GetprotobynameR | Func::GetprotobynumberR => n,
+        Func::Gethostbyname2R | Func::GetservbynameR | Func::GetservbyportR => n + 1,
+        Func::GethostbyaddrR => n + 2,
+        _ => return,
+    };
+    s.arg("buflen");
+    s.int(ev.arg(at) as i64);
+}
+
+fn aliases(r: &mut AuxReader, s: &mut dyn Sink) {
+    s.open_arr();
+    let n = r.u16();
+    for _ in 0..usize::from(n).min(RESULTS_MAX) {
+        s.elem();
+        put_str(s, read_str(r));
+    }
+    if usize::from(n) > RESULTS_MAX {
+        s.ellipsis();
+    }
+    s.close_arr();
+}
+
+fn hostent(r: &mut AuxReader, s: &mut dyn Sink) {
+    let official = read_str(r);
+    s.open_obj();
+    s.field("h_name");
+    put_str(s, official);
+    s.field("h_aliases");
+    aliases(r, s);
+    s.field("h_addr_list");
+    s.open_arr();
+    let n = r.u16();
+    for _ in 0..usize::from(n).min(RESULTS_MAX) {
+        let len = usize::from(r.u8());
+        let a = r.bytes(len);
+        s.elem();
+        inet_addr(s, a);
+    }
+    if usize::from(n) > RESULTS_MAX {
+        s.ellipsis();
+    }
+    s.close_arr();
+    s.close_obj();
+}
+
+/// A servent or protoent (after its `found` byte), or NULL.
+fn entry(ev: &Event, r: &mut AuxReader, s: &mut dyn Sink) {
+    if r.u8() == 0 {
+        s.null();
+        return;
+    }
+    let serv = matches!(
+        ev.func,
+        Func::Getservbyname | Func::Getservbyport | Func::GetservbynameR | Func::GetservbyportR
+    );
+    let name = read_str(r);
+    s.open_obj();
+    s.field(if serv { "s_name" } else { "p_name" });
+    put_str(s, name);
+    s.field(if serv { "s_aliases" } else { "p_aliases" });
+    aliases(r, s);
+    let number = r.i32();
+    if serv {
+        s.field("s_port");
+        s.port(u16::from_be(number as u16));
+        s.field("s_proto");
+        put_str(s, read_str(r));
+    } else {
+        s.field("p_proto");
+        s.int(number.into());
+    }
+    s.close_obj();
 }
 
 /// Detail after the return value: the EAI name, or a host's name and addresses.
@@ -317,35 +447,40 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
                 s.sym(H_ERRNO, ev.ret);
                 return true;
             }
-            let official = read_str(&mut r);
-            s.open_obj();
-            s.field("h_name");
-            put_str(s, official);
-            s.field("h_aliases");
-            s.open_arr();
-            let n = r.u16();
-            for _ in 0..usize::from(n).min(RESULTS_MAX) {
-                s.elem();
-                put_str(s, read_str(&mut r));
+            hostent(&mut r, s);
+            true
+        }
+        Func::GethostbynameR | Func::Gethostbyname2R | Func::GethostbyaddrR => {
+            let mut r = AuxReader::new(ev.aux);
+            let _query = read_str(&mut r);
+            let h = r.i32();
+            s.open_result();
+            s.label("result");
+            if r.u8() == 0 {
+                s.null();
+            } else {
+                hostent(&mut r, s);
             }
-            if usize::from(n) > RESULTS_MAX {
-                s.ellipsis();
+            s.label("h_errno");
+            s.sym(H_ERRNO, h.into());
+            s.close_result();
+            true
+        }
+        Func::Getservbyname | Func::GetservbynameR | Func::Getservbyport | Func::GetservbyportR => {
+            let mut r = AuxReader::new(ev.aux);
+            if matches!(ev.func, Func::Getservbyname | Func::GetservbynameR) {
+                read_str(&mut r);
             }
-            s.close_arr();
-            s.field("h_addr_list");
-            s.open_arr();
-            let n = r.u16();
-            for _ in 0..usize::from(n).min(RESULTS_MAX) {
-                let len = usize::from(r.u8());
-                let a = r.bytes(len);
-                s.elem();
-                inet_addr(s, a);
+            read_str(&mut r);
+            entry(ev, &mut r, s);
+            true
+        }
+        Func::Getprotobyname | Func::GetprotobynameR | Func::Getprotobynumber | Func::GetprotobynumberR => {
+            let mut r = AuxReader::new(ev.aux);
+            if matches!(ev.func, Func::Getprotobyname | Func::GetprotobynameR) {
+                read_str(&mut r);
             }
-            if usize::from(n) > RESULTS_MAX {
-                s.ellipsis();
-            }
-            s.close_arr();
-            s.close_obj();
+            entry(ev, &mut r, s);
             true
         }
         _ => false,

@@ -153,6 +153,12 @@ fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
         }
         return;
     }
+    if super::resolve::returns_entry(ev.func) {
+        // `= {s_name="http", ...}` or `= NULL`: the pointer the call returned.
+        let mut s = TextSink::new(o, opts.strsize);
+        decode::result(ev, &mut s);
+        return;
+    }
     if decode::returns_fd(ev.func) {
         put_fd(o, ev.ret, descs.ret);
     } else if decode::hex_return(ev) {
@@ -349,6 +355,11 @@ impl Sink for TextSink<'_, '_> {
     }
     fn sym(&mut self, t: Names, v: i64) {
         names::put_name(self.out, t, v);
+    }
+    fn port(&mut self, p: u16) {
+        self.out.str("htons(");
+        self.out.i64(p.into());
+        self.out.byte(b')');
     }
     fn flags(&mut self, t: Names, v: u64) {
         names::put_flags(self.out, t, v);
@@ -579,6 +590,48 @@ mod tests {
         assert_eq!(
             line(&ev, &TextOptions::default(), &Descs::default()),
             "gethostbyname(\"localhost\")              = 0 ({h_name=\"localhost\", h_aliases=[\"lh\"], h_addr_list=[\"127.0.0.1\", \"::1\"]})\n"
+        );
+    }
+
+    #[test]
+    fn servent_returned_as_the_value() {
+        use super::super::event::{AuxArray, AuxWriter};
+        use super::super::resolve::ResolveAux;
+        let mut aux = AuxArray::<256>::default();
+        {
+            let mut w = AuxWriter::new(&mut aux);
+            let mut a = ResolveAux { w: &mut w };
+            a.string(Some(b"http"));
+            a.string(Some(b"tcp"));
+            a.flag(true);
+            a.string(Some(b"http"));
+            a.count(1);
+            a.string(Some(b"www"));
+            a.int(i32::from(80u16.to_be()));
+            a.string(Some(b"tcp"));
+        }
+        let mut ev = Event::new(Func::Getservbyname);
+        ev.args = [0x1000, 0x2000, 0, 0, 0, 0];
+        ev.aux = aux.as_bytes();
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &Descs::default()),
+            "getservbyname(\"http\", \"tcp\")            = {s_name=\"http\", s_aliases=[\"www\"], s_port=htons(80), s_proto=\"tcp\"}\n"
+        );
+        let mut aux = AuxArray::<64>::default();
+        {
+            let mut w = AuxWriter::new(&mut aux);
+            let mut a = ResolveAux { w: &mut w };
+            a.string(Some(b"x"));
+            a.int(1);
+            a.flag(false);
+        }
+        let mut ev = Event::new(Func::GethostbynameR);
+        ev.args = [0x1000, 1024, 0, 0, 0, 0];
+        ev.aux = aux.as_bytes();
+        ev.ret = 2;
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &Descs::default()),
+            "gethostbyname_r(\"x\", 1024)              = 2 (result NULL, h_errno HOST_NOT_FOUND)\n"
         );
     }
 

@@ -7,6 +7,11 @@
  *   gai NODE SERVICE -> RC [FAMILY SOCKTYPE PROTOCOL ADDR PORT]...
  *   gni ADDR PORT FLAGS -> RC HOST SERV
  *   ghb FUNC QUERY -> NOTFOUND H_ERRNO | NAME ALIASES [ADDR]...
+ *   ghr FUNC QUERY -> RC H_ERRNO NULL | RC H_ERRNO NAME ALIASES [ADDR]...
+ *   srv FUNC QUERY PROTO -> RC NULL | RC NAME PORT PROTO [ALIAS]...
+ *   pro FUNC QUERY -> RC NULL | RC NAME NUMBER [ALIAS]...
+ * (QUERY of getservbyport* is the port in host order; RC of the non-_r
+ * forms is 0.)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -92,6 +97,100 @@ static void host(const char *func, const char *query, struct hostent *he)
 	printf("\n");
 }
 
+static void host_list(const struct hostent *he)
+{
+	printf(" %s %d", he->h_name, 0);
+	int na = 0;
+	for (char **a = he->h_aliases; *a; a++)
+		na++;
+	printf(" %d", na);
+	for (char **a = he->h_addr_list; *a; a++) {
+		char buf[INET6_ADDRSTRLEN];
+		printf(" %s", ntop(he->h_addrtype, *a, buf, sizeof buf));
+	}
+}
+
+/* A _r hostent call: buffer of `buflen` bytes; h_errno starts at a value
+ * no call stores, so the trace must show the one the call left. */
+static void host_r(const char *func, const char *query, const char *name, int af, int buflen)
+{
+	static char buf[4096];
+	struct hostent he, *res = (struct hostent *)1;
+	int herr = 99, rc;
+	if (!strcmp(func, "gethostbyname_r"))
+		rc = gethostbyname_r(name, &he, buf, buflen, &res, &herr);
+	else if (!strcmp(func, "gethostbyname2_r"))
+		rc = gethostbyname2_r(name, af, &he, buf, buflen, &res, &herr);
+	else {
+		struct in_addr lo = {htonl(INADDR_LOOPBACK)};
+		rc = gethostbyaddr_r(&lo, sizeof lo, AF_INET, &he, buf, buflen, &res, &herr);
+	}
+	printf("ghr %s %s -> %d %d", func, query, rc, herr);
+	if (res)
+		host_list(res);
+	else
+		printf(" NULL");
+	printf("\n");
+}
+
+static void serv(const char *func, const char *query, const char *proto, int rc, const struct servent *se)
+{
+	printf("srv %s %s %s -> %d", func, query, show(proto), rc);
+	if (!se) {
+		printf(" NULL\n");
+		return;
+	}
+	printf(" %s %d %s", se->s_name, ntohs(se->s_port), se->s_proto);
+	for (char **a = se->s_aliases; *a; a++)
+		printf(" %s", *a);
+	printf("\n");
+}
+
+static void serv_r(const char *name, int port, const char *proto, int buflen)
+{
+	static char buf[4096];
+	struct servent se, *res = (struct servent *)1;
+	char q[16];
+	int rc;
+	if (name) {
+		rc = getservbyname_r(name, proto, &se, buf, buflen, &res);
+		serv("getservbyname_r", name, proto, rc, res);
+	} else {
+		rc = getservbyport_r(htons(port), proto, &se, buf, buflen, &res);
+		snprintf(q, sizeof q, "%d", port);
+		serv("getservbyport_r", q, proto, rc, res);
+	}
+}
+
+static void proto(const char *func, const char *query, int rc, const struct protoent *pe)
+{
+	printf("pro %s %s -> %d", func, query, rc);
+	if (!pe) {
+		printf(" NULL\n");
+		return;
+	}
+	printf(" %s %d", pe->p_name, pe->p_proto);
+	for (char **a = pe->p_aliases; *a; a++)
+		printf(" %s", *a);
+	printf("\n");
+}
+
+static void proto_r(const char *name, int number, int buflen)
+{
+	static char buf[4096];
+	struct protoent pe, *res = (struct protoent *)1;
+	char q[16];
+	int rc;
+	if (name) {
+		rc = getprotobyname_r(name, &pe, buf, buflen, &res);
+		proto("getprotobyname_r", name, rc, res);
+	} else {
+		rc = getprotobynumber_r(number, &pe, buf, buflen, &res);
+		snprintf(q, sizeof q, "%d", number);
+		proto("getprotobynumber_r", q, rc, res);
+	}
+}
+
 int main(void)
 {
 	void *libc = dlopen("libc.so.6", RTLD_NOW);
@@ -120,5 +219,30 @@ int main(void)
 	host("gethostbyname2", "localhost", gethostbyname2("localhost", 12345));
 	struct in_addr lo = {htonl(INADDR_LOOPBACK)};
 	host("gethostbyaddr", "127.0.0.1", gethostbyaddr(&lo, sizeof lo, AF_INET));
+
+	host_r("gethostbyname_r", "localhost", "localhost", 0, 1024);
+	host_r("gethostbyname_r", "127.0.0.1", "127.0.0.1", 0, 1024);
+	host_r("gethostbyname_r", "localhost", "localhost", 0, 8);
+	host_r("gethostbyname2_r", "::1", "::1", AF_INET6, 1024);
+	host_r("gethostbyname2_r", "localhost", "localhost", 12345, 1024);
+	host_r("gethostbyaddr_r", "127.0.0.1", NULL, 0, 1024);
+
+	serv("getservbyname", "http", "tcp", 0, getservbyname("http", "tcp"));
+	serv("getservbyname", "domain", NULL, 0, getservbyname("domain", NULL));
+	serv("getservbyname", "no-such-service-xyz", "tcp", 0, getservbyname("no-such-service-xyz", "tcp"));
+	serv("getservbyport", "22", "tcp", 0, getservbyport(htons(22), "tcp"));
+	serv("getservbyport", "1", "no-such-proto", 0, getservbyport(htons(1), "no-such-proto"));
+	serv_r("smtp", 0, "tcp", 1024);
+	serv_r("http", 0, "tcp", 4);
+	serv_r(NULL, 53, "udp", 1024);
+	serv_r(NULL, 9, "no-such-proto", 1024);
+
+	proto("getprotobyname", "tcp", 0, getprotobyname("tcp"));
+	proto("getprotobyname", "no-such-protocol", 0, getprotobyname("no-such-protocol"));
+	proto("getprotobynumber", "17", 0, getprotobynumber(17));
+	proto_r("udp", 0, 1024);
+	proto_r("icmp", 0, 4);
+	proto_r(NULL, 1, 1024);
+	proto_r(NULL, 254, 1024);
 	return 0;
 }

@@ -230,8 +230,11 @@ unsafe fn addr_slice<'a>(addr: *const c_void, len: u32) -> &'a [u8] {
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn gethostbyname2_r(
+/// gethostbyname2_r itself.
+///
+/// # Safety
+/// As `gethostbyname2_r`.
+unsafe fn by_name2_r(
     name: *const c_char,
     af: c_int,
     ret: *mut hostent,
@@ -248,6 +251,26 @@ pub unsafe extern "C" fn gethostbyname2_r(
 }
 
 #[no_mangle]
+pub unsafe extern "C" fn gethostbyname2_r(
+    name: *const c_char,
+    af: c_int,
+    ret: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    trace::resolution!(
+        Func::Gethostbyname2R,
+        [p(name), af as u64, buflen as u64, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_name2_r(name, af, ret, buf, buflen, result, h_errnop) },
+        // SAFETY: the name passed and the call's result pointers.
+        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, h_errnop, rc) },
+    )
+}
+
+#[no_mangle]
 pub unsafe extern "C" fn gethostbyname_r(
     name: *const c_char,
     ret: *mut hostent,
@@ -256,8 +279,14 @@ pub unsafe extern "C" fn gethostbyname_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { gethostbyname2_r(name, core_hostent::AF_INET, ret, buf, buflen, result, h_errnop) }
+    trace::resolution!(
+        Func::GethostbynameR,
+        [p(name), buflen as u64, 0, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_name2_r(name, core_hostent::AF_INET, ret, buf, buflen, result, h_errnop) },
+        // SAFETY: the name passed and the call's result pointers.
+        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, h_errnop, rc) },
+    )
 }
 
 #[no_mangle]
@@ -271,11 +300,19 @@ pub unsafe extern "C" fn gethostbyaddr_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
-    // SAFETY: `addr` holds `len` bytes (the contract).
-    let caller = unsafe { addr_slice(addr, len) };
-    let a = core_hostent::by_addr(&mut SystemSources::new(), caller, af, room(buf, buflen));
-    // SAFETY: the caller's pointers.
-    unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
+    trace::resolution!(
+        Func::GethostbyaddrR,
+        [p(addr), u64::from(len), af as u64, buflen as u64, 0, 0],
+        || {
+            // SAFETY: `addr` holds `len` bytes (the contract).
+            let caller = unsafe { addr_slice(addr, len) };
+            let a = core_hostent::by_addr(&mut SystemSources::new(), caller, af, room(buf, buflen));
+            // SAFETY: the caller's pointers.
+            unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
+        },
+        // SAFETY: the address passed (`len` bytes) and the call's result pointers.
+        |cap, &rc| unsafe { trace::hostent_r_event(cap, ptr::null(), addr, len, result, h_errnop, rc) },
+    )
 }
 
 /// gethostbyname2 itself.

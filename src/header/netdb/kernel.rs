@@ -3,9 +3,7 @@
 //! (interface names and indexes, tunnel or not), the source address of a
 //! destination (a UDP socket connected to it, then `getsockname`), and
 //! /etc/gai.conf. Everything goes through `crate::sys`.
-
-use core::ffi::CStr;
-
+use crate::resolve::files;
 use crate::resolve::lookup::Target;
 use crate::resolve::sort::{IfAddr, IfAddrs, Kernel, Policy};
 use crate::resolve::{v4_mapped, Addr};
@@ -366,15 +364,10 @@ impl Kernel for SysKernel {
     }
 
     fn policy(&mut self) -> Policy {
-        const PATH: &CStr = c"/etc/gai.conf";
-        let Ok(fd) = sys::fs::open_read(PATH) else {
-            return Policy::glibc_default();
-        };
+        // One `stat` per call while the file is unchanged.
         let mut buf = [0u8; GAI_CONF_MAX];
-        let n = sys::fs::read_full(fd, &mut buf);
-        let _ = sys::io::close(fd);
-        match n {
-            Ok(n) => Policy::from_gai_conf(buf.get(..n).unwrap_or(&[])),
+        match files::read_whole(files::Db::GaiConf, &mut buf) {
+            Ok((_, n)) => Policy::from_gai_conf(buf.get(..n).unwrap_or(&[])),
             Err(_) => Policy::glibc_default(),
         }
     }

@@ -8,9 +8,11 @@ use core::ffi::{c_char, c_int};
 use core::ptr;
 
 use super::super::errno::set_errno;
-use super::services::{c_bytes, caller_buf, sockshim_tls_netdb_buf, NETDB_BUFLEN};
+use super::services::{c_bytes, caller_buf, out, sockshim_tls_netdb_buf, NETDB_BUFLEN};
+use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
+use crate::trace::Func;
 
 #[repr(C)]
 pub struct protoent {
@@ -58,8 +60,11 @@ unsafe fn finish_r(outcome: Outcome, result_buf: *mut protoent, result: *mut *mu
     ret
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn getprotobyname_r(
+/// getprotobyname_r itself.
+///
+/// # Safety
+/// As `getprotobyname_r`.
+unsafe fn by_name_r(
     name: *const c_char,
     result_buf: *mut protoent,
     buf: *mut c_char,
@@ -75,8 +80,11 @@ pub unsafe extern "C" fn getprotobyname_r(
     unsafe { finish_r(outcome, result_buf, result) }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn getprotobynumber_r(
+/// getprotobynumber_r itself.
+///
+/// # Safety
+/// As `getprotobynumber_r`.
+unsafe fn by_number_r(
     proto: c_int,
     result_buf: *mut protoent,
     buf: *mut c_char,
@@ -118,13 +126,61 @@ unsafe fn with_thread_buffer(
 }
 
 #[no_mangle]
+pub unsafe extern "C" fn getprotobyname_r(
+    name: *const c_char,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    trace::resolution!(
+        Func::GetprotobynameR,
+        [p(name), buflen as u64, 0, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_name_r(name, result_buf, buf, buflen, result) },
+        // SAFETY: the string passed; `*result` is NULL or the entry filled.
+        |cap, &rc| unsafe { trace::protoent_event(cap, Some(name), out(result), rc) },
+    )
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getprotobynumber_r(
+    proto: c_int,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    trace::resolution!(
+        Func::GetprotobynumberR,
+        [proto as u32 as u64, buflen as u64, 0, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_number_r(proto, result_buf, buf, buflen, result) },
+        // SAFETY: `*result` is NULL or the entry filled.
+        |cap, &rc| unsafe { trace::protoent_event(cap, None, out(result), rc) },
+    )
+}
+
+#[no_mangle]
 pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
-    // SAFETY: the caller's string; the thread's own storage.
-    unsafe { with_thread_buffer(|r, b, l, res| getprotobyname_r(name, r, b, l, res)) }
+    trace::resolution!(
+        Func::Getprotobyname,
+        [p(name), 0, 0, 0, 0, 0],
+        // SAFETY: the caller's string; the thread's own storage.
+        || unsafe { with_thread_buffer(|r, b, l, res| by_name_r(name, r, b, l, res)) },
+        // SAFETY: the string passed and the entry returned.
+        |cap, &pe| unsafe { trace::protoent_event(cap, Some(name), pe, 0) },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
-    // SAFETY: the thread's own storage.
-    unsafe { with_thread_buffer(|r, b, l, res| getprotobynumber_r(proto, r, b, l, res)) }
+    trace::resolution!(
+        Func::Getprotobynumber,
+        [proto as u32 as u64, 0, 0, 0, 0, 0],
+        // SAFETY: the thread's own storage.
+        || unsafe { with_thread_buffer(|r, b, l, res| by_number_r(proto, r, b, l, res)) },
+        // SAFETY: the entry returned.
+        |cap, &pe| unsafe { trace::protoent_event(cap, None, pe, 0) },
+    )
 }

@@ -14,8 +14,10 @@ use core::ffi::{c_char, c_int, CStr};
 use core::ptr;
 
 use super::super::errno::set_errno;
+use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
+use crate::trace::Func;
 
 #[repr(C)]
 pub struct servent {
@@ -98,8 +100,11 @@ unsafe fn finish_r(outcome: Outcome, result_buf: *mut servent, result: *mut *mut
     ret
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn getservbyname_r(
+/// getservbyname_r itself.
+///
+/// # Safety
+/// As `getservbyname_r`.
+unsafe fn by_name_r(
     name: *const c_char,
     proto: *const c_char,
     result_buf: *mut servent,
@@ -116,8 +121,11 @@ pub unsafe extern "C" fn getservbyname_r(
     unsafe { finish_r(outcome, result_buf, result) }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn getservbyport_r(
+/// getservbyport_r itself.
+///
+/// # Safety
+/// As `getservbyport_r`.
+unsafe fn by_port_r(
     port: c_int,
     proto: *const c_char,
     result_buf: *mut servent,
@@ -164,13 +172,72 @@ unsafe fn with_thread_buffer(
 }
 
 #[no_mangle]
+pub unsafe extern "C" fn getservbyname_r(
+    name: *const c_char,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    trace::resolution!(
+        Func::GetservbynameR,
+        [p(name), p(proto), buflen as u64, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_name_r(name, proto, result_buf, buf, buflen, result) },
+        // SAFETY: the strings passed; `*result` is NULL or the entry filled.
+        |cap, &rc| unsafe { trace::servent_event(cap, Some(name), proto, out(result), rc) },
+    )
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn getservbyport_r(
+    port: c_int,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    trace::resolution!(
+        Func::GetservbyportR,
+        [port as u32 as u64, p(proto), buflen as u64, 0, 0, 0],
+        // SAFETY: forwarded contract.
+        || unsafe { by_port_r(port, proto, result_buf, buf, buflen, result) },
+        // SAFETY: the string passed; `*result` is NULL or the entry filled.
+        |cap, &rc| unsafe { trace::servent_event(cap, None, proto, out(result), rc) },
+    )
+}
+
+/// `*result` after a `_r` call (NULL for a NULL `result`).
+///
+/// # Safety
+/// `result` is NULL or readable.
+pub(super) unsafe fn out<T>(result: *const *mut T) -> *const T {
+    // SAFETY: the caller's contract.
+    unsafe { result.as_ref() }.map_or(ptr::null(), |r| r.cast_const())
+}
+
+#[no_mangle]
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
-    // SAFETY: the caller's strings; the thread's own storage.
-    unsafe { with_thread_buffer(|r, b, l, res| getservbyname_r(name, proto, r, b, l, res)) }
+    trace::resolution!(
+        Func::Getservbyname,
+        [p(name), p(proto), 0, 0, 0, 0],
+        // SAFETY: the caller's strings; the thread's own storage.
+        || unsafe { with_thread_buffer(|r, b, l, res| by_name_r(name, proto, r, b, l, res)) },
+        // SAFETY: the strings passed and the entry returned.
+        |cap, &se| unsafe { trace::servent_event(cap, Some(name), proto, se, 0) },
+    )
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
-    // SAFETY: the caller's string; the thread's own storage.
-    unsafe { with_thread_buffer(|r, b, l, res| getservbyport_r(port, proto, r, b, l, res)) }
+    trace::resolution!(
+        Func::Getservbyport,
+        [port as u32 as u64, p(proto), 0, 0, 0, 0],
+        // SAFETY: the caller's string; the thread's own storage.
+        || unsafe { with_thread_buffer(|r, b, l, res| by_port_r(port, proto, r, b, l, res)) },
+        // SAFETY: the string passed and the entry returned.
+        |cap, &se| unsafe { trace::servent_event(cap, None, proto, se, 0) },
+    )
 }

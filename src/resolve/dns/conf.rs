@@ -18,6 +18,7 @@
 //! - `sortlist` only affects gethostbyname's order in glibc and is ignored.
 
 use crate::inet::{ipv4, ipv6, is_c_space};
+use crate::resolve::files::{self, Db};
 use crate::resolve::Addr;
 
 /// Name servers used (glibc's `MAXNS`).
@@ -361,10 +362,14 @@ const HOSTNAME_MAX: usize = 65;
 
 /// The configuration now: /etc/resolv.conf (missing or unreadable: the
 /// defaults, as glibc), `LOCALDOMAIN`, `RES_OPTIONS`, and the host name from
-/// /proc/sys/kernel/hostname (what gethostname's uname reports).
+/// /proc/sys/kernel/hostname (what gethostname's uname reports). The file
+/// and the host name are kept while the file's identity is unchanged (one
+/// `stat` per call, as glibc); the environment is read every call.
 pub fn load() -> ResolvConf {
     let mut buf = [0u8; RESOLV_CONF_MAX];
-    let text = read_file(c"/etc/resolv.conf", &mut buf);
+    // A missing file is kept under the zero identity.
+    let (id, n) = files::read_whole(Db::ResolvConf, &mut buf).unwrap_or_default();
+    let text = buf.get(..n).unwrap_or(&[]);
     // A file cut by the buffer keeps only its complete lines.
     let text = if text.len() == RESOLV_CONF_MAX {
         let end = text.iter().rposition(|&c| c == b'\n').unwrap_or(0);
@@ -373,7 +378,8 @@ pub fn load() -> ResolvConf {
         text
     };
     let mut host = [0u8; HOSTNAME_MAX];
-    let hostname = read_file(c"/proc/sys/kernel/hostname", &mut host);
+    let n = files::keyed(Db::Hostname, &id, &mut host, read_hostname);
+    let hostname = host.get(..n).unwrap_or(&[]);
     let hostname = hostname.split(|&c| c == b'\n').next().unwrap_or(&[]);
     parse_with_hostname(
         text,
@@ -383,14 +389,14 @@ pub fn load() -> ResolvConf {
     )
 }
 
-/// The start of a file's contents (empty if it cannot be read).
-fn read_file<'a>(path: &core::ffi::CStr, buf: &'a mut [u8]) -> &'a [u8] {
-    let Ok(fd) = crate::sys::fs::open_read(path) else {
-        return &[];
+/// The kernel's host name into `buf` (nothing if it cannot be read).
+fn read_hostname(buf: &mut [u8]) -> usize {
+    let Ok(fd) = crate::sys::fs::open_read(Db::Hostname.path()) else {
+        return 0;
     };
     let n = crate::sys::fs::read_full(fd, buf).unwrap_or(0);
     let _ = crate::sys::io::close(fd);
-    buf.get(..n).unwrap_or(&[])
+    n
 }
 
 #[cfg(test)]

@@ -189,22 +189,24 @@ pub fn udp(
     let result = 'exchange: loop {
         // Send what is due: everything pending in parallel mode, else the
         // first pending query only.
-        for (i, q) in queries.iter().enumerate() {
+        let mut due = [0usize; 2];
+        let mut n_due = 0;
+        for i in 0..queries.len().min(2) {
             if sent[i] || status[i] != Status::Pending {
                 continue;
             }
-            if pairing != Pairing::Parallel
-                && sent
-                    .iter()
-                    .zip(status.iter())
-                    .any(|(&s, &st)| s && st == Status::Pending)
-            {
+            let waiting = sent
+                .iter()
+                .zip(status.iter())
+                .any(|(&s, &st)| s && st == Status::Pending);
+            if pairing != Pairing::Parallel && (waiting || n_due > 0) {
                 break;
             }
-            if dns_io::send(fd, q.bytes(), libc::MSG_NOSIGNAL).is_err() {
-                break 'exchange Outcome::Next { heard: false };
-            }
-            sent[i] = true;
+            due[n_due] = i;
+            n_due += 1;
+        }
+        if send_due(fd, queries, &due[..n_due], &mut sent).is_err() {
+            break 'exchange Outcome::Next { heard: false };
         }
         if status.iter().take(queries.len()).all(|&s| s != Status::Pending) {
             break if status.contains(&Status::Answered) {
@@ -291,6 +293,30 @@ pub fn udp(
     };
     close(fd);
     Ok(result)
+}
+
+/// Sends the queries `due` (indices into `queries`): a pair with one
+/// `sendmmsg`, as glibc, the rest (or all, where the kernel lacks
+/// `sendmmsg`) one by one. Marks each one sent.
+fn send_due(fd: i32, queries: &[Query<'_>], due: &[usize], sent: &mut [bool; 2]) -> Result<(), Errno> {
+    let query = |i: usize| queries.get(i).map_or(&[][..], Query::bytes);
+    let mut done = 0;
+    if let [a, b] = *due {
+        match dns_io::send_pair(fd, query(a), query(b), libc::MSG_NOSIGNAL) {
+            Ok(n) => done = n.min(2),
+            Err(Errno(libc::ENOSYS)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    for (k, &i) in due.iter().enumerate() {
+        if k >= done {
+            dns_io::send(fd, query(i), libc::MSG_NOSIGNAL)?;
+        }
+        if let Some(s) = sent.get_mut(i) {
+            *s = true;
+        }
+    }
+    Ok(())
 }
 
 /// The pending query `msg` answers, with the parsed reply.

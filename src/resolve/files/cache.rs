@@ -50,15 +50,27 @@ pub enum Db {
     Services,
     Protocols,
     Nsswitch,
+    /// /etc/resolv.conf, read whole by `read_whole`.
+    ResolvConf,
+    /// The host name, kept by `keyed` under /etc/resolv.conf's identity
+    /// (glibc takes it when it reads resolv.conf, and keeps it as long).
+    Hostname,
+    /// /etc/gai.conf, read whole by `read_whole`.
+    GaiConf,
 }
 
+const DBS: usize = 7;
+
 impl Db {
-    fn path(self) -> &'static CStr {
+    pub(crate) fn path(self) -> &'static CStr {
         match self {
             Db::Hosts => c"/etc/hosts",
             Db::Services => c"/etc/services",
             Db::Protocols => c"/etc/protocols",
             Db::Nsswitch => c"/etc/nsswitch.conf",
+            Db::ResolvConf => c"/etc/resolv.conf",
+            Db::Hostname => c"/proc/sys/kernel/hostname",
+            Db::GaiConf => c"/etc/gai.conf",
         }
     }
 
@@ -95,6 +107,36 @@ pub fn for_each_line(db: Db, mut f: impl FnMut(Line<'_>) -> ControlFlow<()>) -> 
         }
     }
     with_buffer::<SNAP_CAP>(db, &id, &mut f).unwrap_or(Ok(()))
+}
+
+/// The start of `db` in `buf`, for a file parsed as a whole: its identity
+/// and the bytes read (`buf.len()` when the file is at least that long).
+/// One `stat` while the file is unchanged; a file that fits is published.
+pub fn read_whole(db: Db, buf: &mut [u8]) -> Result<(FileId, usize), Errno> {
+    let id = fs::stat(db.path())?;
+    if let Some(n) = db.slot().load(&id, buf) {
+        return Ok((id, n));
+    }
+    let fd = fs::open_read(db.path())?;
+    let read = fs::fstat(fd).and_then(|id| Ok((id, fs::read_full(fd, buf)?)));
+    let _ = io::close(fd);
+    let (id, n) = read?;
+    if n < buf.len() && i64::try_from(n) == Ok(id.size) {
+        db.slot().store(&id, buf.get(..n).unwrap_or(&[]));
+    }
+    Ok((id, n))
+}
+
+/// The bytes of `db` kept under `key` (the identity of the file they
+/// derive from), copied into `buf`; else what `fill` writes there, then
+/// kept. Returns their length.
+pub fn keyed(db: Db, key: &FileId, buf: &mut [u8], fill: impl FnOnce(&mut [u8]) -> usize) -> usize {
+    if let Some(n) = db.slot().load(key, buf) {
+        return n;
+    }
+    let n = fill(buf).min(buf.len());
+    db.slot().store(key, buf.get(..n).unwrap_or(&[]));
+    n
 }
 
 fn system(e: Errno) -> LookupError {
@@ -231,7 +273,7 @@ struct Slot {
     words: [AtomicU64; WORDS],
 }
 
-static SLOTS: [Slot; 4] = [Slot::new(), Slot::new(), Slot::new(), Slot::new()];
+static SLOTS: [Slot; DBS] = [const { Slot::new() }; DBS];
 
 fn id_words(id: &FileId) -> [u64; 5] {
     [
@@ -387,6 +429,22 @@ mod tests {
                 });
             }
         });
+    }
+
+    #[test]
+    fn keyed_fills_once_per_key() {
+        let mut buf = [0u8; 16];
+        let mut fills = 0;
+        let fill = |b: &mut [u8], fills: &mut i32| {
+            *fills += 1;
+            b[..2].copy_from_slice(b"ab");
+            2
+        };
+        assert_eq!(keyed(Db::Hostname, &id(90), &mut buf, |b| fill(b, &mut fills)), 2);
+        assert_eq!(keyed(Db::Hostname, &id(90), &mut buf, |b| fill(b, &mut fills)), 2);
+        assert_eq!((fills, &buf[..2]), (1, &b"ab"[..]));
+        keyed(Db::Hostname, &id(91), &mut buf, |b| fill(b, &mut fills));
+        assert_eq!(fills, 2);
     }
 
     fn lines_of(content: &[u8], buf_len: usize) -> Vec<(Vec<u8>, usize)> {

@@ -19,7 +19,7 @@ mod text;
 
 use core::ops::ControlFlow;
 
-pub use cache::{for_each_line, Db, Line};
+pub use cache::{for_each_line, keyed, read_whole, Db, Line};
 pub use hosts::HostsLine;
 pub use nsswitch::{Action, Source, SourceItem, Sources, Status};
 pub use protocols::ProtocolLine;
