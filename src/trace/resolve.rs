@@ -50,7 +50,8 @@ pub(crate) const AI_FLAGS: Names = &Table {
         (0x8, "AI_V4MAPPED"),
         (0x10, "AI_ALL"),
         (0x20, "AI_ADDRCONFIG"),
-        (0x80, "AI_IDN"),
+        (0x40, "AI_IDN"),
+        (0x80, "AI_CANONIDN"),
         (0x400, "AI_NUMERICSERV"),
     ],
 };
@@ -484,5 +485,28 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AI_FLAGS;
+
+    /// The AI_* names and values, as <netdb.h> of glibc 2.36 defines them
+    /// (AI_IDN is 0x40, AI_CANONIDN 0x80); each value named once.
+    #[test]
+    fn ai_flag_names_match_glibc() {
+        let want = [
+            (0x1, "AI_PASSIVE"),
+            (0x2, "AI_CANONNAME"),
+            (0x4, "AI_NUMERICHOST"),
+            (0x8, "AI_V4MAPPED"),
+            (0x10, "AI_ALL"),
+            (0x20, "AI_ADDRCONFIG"),
+            (0x40, "AI_IDN"),
+            (0x80, "AI_CANONIDN"),
+            (0x400, "AI_NUMERICSERV"),
+        ];
+        assert_eq!(AI_FLAGS.entries, &want[..]);
     }
 }
