@@ -8,7 +8,7 @@ use core::ffi::{c_char, c_int};
 use core::ptr;
 
 use super::super::errno::set_errno;
-use super::services::{c_bytes, caller_buf, out, sockshim_tls_netdb_buf, NETDB_BUFLEN};
+use super::services::{c_bytes, caller_buf, out, with_thread_buffer};
 use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
@@ -98,33 +98,6 @@ unsafe fn by_number_r(
     unsafe { finish_r(outcome, result_buf, result) }
 }
 
-/// The non-`_r` form: the `_r` one with the thread's buffer, doubled while
-/// it is too small.
-///
-/// # Safety
-/// `lookup` is a `_r` call with the caller's other arguments.
-unsafe fn with_thread_buffer(
-    lookup: impl Fn(*mut protoent, *mut c_char, usize, *mut *mut protoent) -> c_int,
-) -> *mut protoent {
-    let mut want = NETDB_BUFLEN;
-    loop {
-        let mut len = 0usize;
-        // SAFETY: tls.c returns this thread's buffer of `len` bytes, or NULL.
-        let buf = unsafe { sockshim_tls_netdb_buf(PROTOCOLS_BUF, want, &mut len) };
-        if buf.is_null() {
-            set_errno(Errno(libc::ENOMEM));
-            return ptr::null_mut();
-        }
-        let mut result = ptr::null_mut();
-        // SAFETY: this thread's protoent and buffer, used by no one else.
-        let ret = lookup(unsafe { sockshim_tls_protoent() }, buf, len, &mut result);
-        if ret != libc::ERANGE {
-            return result;
-        }
-        want = len.saturating_mul(2);
-    }
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn getprotobyname_r(
     name: *const c_char,
@@ -167,7 +140,11 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
         Func::Getprotobyname,
         [p(name), 0, 0, 0, 0, 0],
         // SAFETY: the caller's string; the thread's own storage.
-        || unsafe { with_thread_buffer(|r, b, l, res| by_name_r(name, r, b, l, res)) },
+        || unsafe {
+            with_thread_buffer(PROTOCOLS_BUF, sockshim_tls_protoent(), |r, b, l, res| {
+                by_name_r(name, r, b, l, res)
+            })
+        },
         // SAFETY: the string passed and the entry returned.
         |cap, &pe| unsafe { trace::protoent_event(cap, Some(name), pe, 0) },
     )
@@ -179,7 +156,11 @@ pub unsafe extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
         Func::Getprotobynumber,
         [proto as u32 as u64, 0, 0, 0, 0, 0],
         // SAFETY: the thread's own storage.
-        || unsafe { with_thread_buffer(|r, b, l, res| by_number_r(proto, r, b, l, res)) },
+        || unsafe {
+            with_thread_buffer(PROTOCOLS_BUF, sockshim_tls_protoent(), |r, b, l, res| {
+                by_number_r(proto, r, b, l, res)
+            })
+        },
         // SAFETY: the entry returned.
         |cap, &pe| unsafe { trace::protoent_event(cap, None, pe, 0) },
     )

@@ -144,26 +144,30 @@ unsafe fn by_port_r(
     unsafe { finish_r(outcome, result_buf, result) }
 }
 
-/// The non-`_r` form: the `_r` one with the thread's buffer, doubled while
-/// it is too small.
+/// The non-`_r` form of a services or protocols lookup: the `_r` one with
+/// the thread's buffer `which` (doubled while it is too small) and the
+/// thread's result `entry`.
 ///
 /// # Safety
-/// `lookup` is a `_r` call with the caller's other arguments.
-unsafe fn with_thread_buffer(
-    lookup: impl Fn(*mut servent, *mut c_char, usize, *mut *mut servent) -> c_int,
-) -> *mut servent {
+/// `entry` is this thread's result struct (from tls.c); `lookup` is a `_r`
+/// call with the caller's other arguments.
+pub(super) unsafe fn with_thread_buffer<T>(
+    which: c_int,
+    entry: *mut T,
+    lookup: impl Fn(*mut T, *mut c_char, usize, *mut *mut T) -> c_int,
+) -> *mut T {
     let mut want = NETDB_BUFLEN;
     loop {
         let mut len = 0usize;
         // SAFETY: tls.c returns this thread's buffer of `len` bytes, or NULL.
-        let buf = unsafe { sockshim_tls_netdb_buf(SERVICES_BUF, want, &mut len) };
+        let buf = unsafe { sockshim_tls_netdb_buf(which, want, &mut len) };
         if buf.is_null() {
             set_errno(Errno(libc::ENOMEM));
             return ptr::null_mut();
         }
         let mut result = ptr::null_mut();
-        // SAFETY: this thread's servent and buffer, used by no one else.
-        let ret = lookup(unsafe { sockshim_tls_servent() }, buf, len, &mut result);
+        // `entry` and the buffer belong to this thread and no one else.
+        let ret = lookup(entry, buf, len, &mut result);
         if ret != libc::ERANGE {
             return result;
         }
@@ -224,7 +228,11 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
         Func::Getservbyname,
         [p(name), p(proto), 0, 0, 0, 0],
         // SAFETY: the caller's strings; the thread's own storage.
-        || unsafe { with_thread_buffer(|r, b, l, res| by_name_r(name, proto, r, b, l, res)) },
+        || unsafe {
+            with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), |r, b, l, res| {
+                by_name_r(name, proto, r, b, l, res)
+            })
+        },
         // SAFETY: the strings passed and the entry returned.
         |cap, &se| unsafe { trace::servent_event(cap, Some(name), proto, se, 0) },
     )
@@ -236,7 +244,11 @@ pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mu
         Func::Getservbyport,
         [port as u32 as u64, p(proto), 0, 0, 0, 0],
         // SAFETY: the caller's string; the thread's own storage.
-        || unsafe { with_thread_buffer(|r, b, l, res| by_port_r(port, proto, r, b, l, res)) },
+        || unsafe {
+            with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), |r, b, l, res| {
+                by_port_r(port, proto, r, b, l, res)
+            })
+        },
         // SAFETY: the string passed and the entry returned.
         |cap, &se| unsafe { trace::servent_event(cap, None, proto, se, 0) },
     )
