@@ -57,9 +57,13 @@ pub enum Db {
     Hostname,
     /// /etc/gai.conf, read whole by `read_whole`.
     GaiConf,
+    /// The hosts sources of /etc/nsswitch.conf, encoded, kept by `derived`
+    /// under the file's identity (glibc re-reads the file only when it
+    /// changed, too).
+    HostsSources,
 }
 
-const DBS: usize = 7;
+const DBS: usize = 8;
 
 impl Db {
     pub(crate) fn path(self) -> &'static CStr {
@@ -67,7 +71,7 @@ impl Db {
             Db::Hosts => c"/etc/hosts",
             Db::Services => c"/etc/services",
             Db::Protocols => c"/etc/protocols",
-            Db::Nsswitch => c"/etc/nsswitch.conf",
+            Db::Nsswitch | Db::HostsSources => c"/etc/nsswitch.conf",
             Db::ResolvConf => c"/etc/resolv.conf",
             Db::Hostname => c"/proc/sys/kernel/hostname",
             Db::GaiConf => c"/etc/gai.conf",
@@ -99,14 +103,48 @@ impl Line<'_> {
 /// Calls `f` with each line of `db` in file order, until it breaks.
 /// `Err(LookupError::System(errno))` when the file cannot be read (glibc's
 /// nss_files then answers UNAVAIL, or TRYAGAIN for `EAGAIN`).
-pub fn for_each_line(db: Db, mut f: impl FnMut(Line<'_>) -> ControlFlow<()>) -> Result<(), LookupError> {
+pub fn for_each_line(db: Db, f: impl FnMut(Line<'_>) -> ControlFlow<()>) -> Result<(), LookupError> {
     let id = fs::stat(db.path()).map_err(system)?;
+    lines_of(db, &id, f)
+}
+
+/// What a caller derives from the lines of `db` (`state` fed each line by
+/// `line`, then made into bytes by `finish`), kept in `kept`'s slot under
+/// the file's identity: one `stat` and a copy of those bytes while the
+/// file is unchanged. `finish` also gets the error when the file cannot
+/// be read; that outcome is not kept.
+pub fn derived<S, const N: usize>(
+    db: Db,
+    kept: Db,
+    mut state: S,
+    mut line: impl FnMut(&mut S, Line<'_>) -> ControlFlow<()>,
+    finish: impl FnOnce(S, Result<(), LookupError>) -> [u8; N],
+) -> [u8; N] {
+    let id = match fs::stat(db.path()) {
+        Ok(id) => id,
+        Err(e) => return finish(state, Err(system(e))),
+    };
+    let mut out = [0u8; N];
+    if kept.slot().load(&id, &mut out) == Some(N) {
+        return out;
+    }
+    let read = lines_of(db, &id, |l| line(&mut state, l));
+    let ok = read.is_ok();
+    out = finish(state, read);
+    if ok {
+        kept.slot().store(&id, &out);
+    }
+    out
+}
+
+/// The lines of `db`, whose path was found to have identity `id`.
+fn lines_of(db: Db, id: &FileId, mut f: impl FnMut(Line<'_>) -> ControlFlow<()>) -> Result<(), LookupError> {
     if usize::try_from(id.size).is_ok_and(|n| n < SMALL_CAP) {
-        if let Some(done) = with_buffer::<SMALL_CAP>(db, &id, &mut f) {
+        if let Some(done) = with_buffer::<SMALL_CAP>(db, id, &mut f) {
             return done;
         }
     }
-    with_buffer::<SNAP_CAP>(db, &id, &mut f).unwrap_or(Ok(()))
+    with_buffer::<SNAP_CAP>(db, id, &mut f).unwrap_or(Ok(()))
 }
 
 /// The start of `db` in `buf`, for a file parsed as a whole: its identity

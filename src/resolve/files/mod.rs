@@ -56,10 +56,19 @@ pub fn for_each_protocol(mut f: impl FnMut(&ProtocolLine<'_>) -> ControlFlow<()>
 }
 
 /// The hosts line of /etc/nsswitch.conf (`files dns` when there is no file
-/// or no hosts line).
+/// or no hosts line), parsed once per version of the file.
 pub fn hosts_sources() -> Sources {
-    let mut reader = nsswitch::Reader::default();
-    let read = for_each_line(Db::Nsswitch, |line| reader.line(text::c_str(line.bytes)));
+    let bytes = cache::derived(
+        Db::Nsswitch,
+        Db::HostsSources,
+        nsswitch::Reader::default(),
+        |reader, line| reader.line(text::c_str(line.bytes)),
+        |reader, read| sources_after(reader, read).encode(),
+    );
+    Sources::decode(&bytes)
+}
+
+fn sources_after(reader: nsswitch::Reader, read: Result<(), LookupError>) -> Sources {
     match read {
         Ok(()) => reader.finish(),
         // glibc ignores these and uses the defaults; other errors make it

@@ -131,6 +131,55 @@ impl Sources {
     }
 }
 
+/// The length of `Sources::encode`'s bytes.
+pub(crate) const ENCODED_LEN: usize = 6 + 2 * MAX_SOURCES;
+
+impl Sources {
+    /// The sources as bytes, for keeping between calls: the count, whether
+    /// there is an error and its errno, then per item its source and its
+    /// four actions (two bits each).
+    pub(crate) fn encode(&self) -> [u8; ENCODED_LEN] {
+        let mut out = [0u8; ENCODED_LEN];
+        out[0] = self.len as u8;
+        out[1] = u8::from(self.error.is_some());
+        out[2..6].copy_from_slice(&self.error.unwrap_or(0).to_le_bytes());
+        for (pair, item) in out[6..].chunks_exact_mut(2).zip(self.items()) {
+            pair[0] = item.source as u8;
+            pair[1] = item.actions.iter().rev().fold(0, |acc, &a| acc << 2 | a as u8);
+        }
+        out
+    }
+
+    /// The sources `encode` gave these bytes for.
+    pub(crate) fn decode(bytes: &[u8; ENCODED_LEN]) -> Sources {
+        let mut out = Sources::EMPTY;
+        if bytes[1] != 0 {
+            out.error = Some(i32::from_le_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]));
+        }
+        let len = usize::from(bytes[0]).min(MAX_SOURCES);
+        for pair in bytes[6..].chunks_exact(2).take(len) {
+            let source = match pair[0] {
+                0 => Source::Files,
+                1 => Source::Dns,
+                _ => Source::Other,
+            };
+            let mut item = SourceItem {
+                source,
+                actions: [Action::Continue; 4],
+            };
+            for (i, action) in item.actions.iter_mut().enumerate() {
+                *action = match pair[1] >> (2 * i) & 3 {
+                    0 => Action::Return,
+                    2 => Action::Merge,
+                    _ => Action::Continue,
+                };
+            }
+            out.push(item);
+        }
+        out
+    }
+}
+
 /// The databases glibc 2.36 knows: a syntax error in any of their lines
 /// invalidates the whole file.
 const DATABASES: [&[u8]; 17] = [
@@ -386,6 +435,24 @@ mod tests {
         }
         // Databases glibc does not know are not parsed.
         assert_eq!(hosts("sudoers: files [junk\nhosts: dns").error, None);
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        for conf in [
+            "hosts: files dns\n",
+            "hosts:\n",
+            "hosts: files [foo=bar]\n",
+            "hosts: a b c d e f g h i j files",
+            "hosts: dns [!UNAVAIL=return] files [NOTFOUND=merge SUCCESS=continue] mdns4",
+        ] {
+            let s = hosts(conf);
+            assert_eq!(Sources::decode(&s.encode()), s, "{conf}");
+        }
+        assert_eq!(
+            Sources::decode(&Sources::unusable(libc::EIO).encode()),
+            Sources::unusable(libc::EIO)
+        );
     }
 
     #[test]
