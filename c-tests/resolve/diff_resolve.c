@@ -33,6 +33,9 @@
 #include "../tap.h"
 
 #define SENT 12345 /* errno/h_errno before each call */
+/* errno and h_errno before each call (group nosource varies them: glibc's
+ * answers depend on them when it can ask no source). */
+static int entry_errno = SENT, entry_herrno = SENT;
 #define OUTMAX 65536
 
 static char out[2][OUTMAX]; /* [0]: the program's binding, [1]: glibc's */
@@ -174,7 +177,8 @@ static int count_ai(const struct addrinfo *ai)
 static void gai_side(const char *node, const char *serv, const struct addrinfo *hints)
 {
     struct addrinfo *res = (struct addrinfo *)(uintptr_t)0x5e5e5e5e;
-    errno = SENT;
+    *herrp() = entry_herrno;
+    errno = entry_errno;
     int r = F(getaddrinfo)(node, serv, hints, &res);
     int e = errno;
     P("%s", eai_name(r));
@@ -330,7 +334,7 @@ static void gni_raw(const struct sockaddr *sa, socklen_t salen, size_t hostlen, 
     for (side = 0; side < 2; side++) {
         memset(host, 'H', sizeof host);
         memset(serv, 'S', sizeof serv);
-        errno = SENT;
+        errno = entry_errno;
         int r = F(getnameinfo)(sa, salen, hostlen ? host : NULL, (socklen_t)hostlen, servlen ? serv : NULL,
                                (socklen_t)servlen, flags);
         int e = errno;
@@ -399,7 +403,7 @@ static void ghbn(const char *name)
 {
     begin();
     for (side = 0; side < 2; side++) {
-        *herrp() = SENT;
+        *herrp() = entry_herrno;
         struct hostent *h = F(gethostbyname)(name);
         hostent_result(h, *herrp());
     }
@@ -410,8 +414,8 @@ static void ghbn2(const char *name, int af)
 {
     begin();
     for (side = 0; side < 2; side++) {
-        *herrp() = SENT;
-        errno = SENT;
+        *herrp() = entry_herrno;
+        errno = entry_errno;
         struct hostent *h = F(gethostbyname2)(name, af);
         int e = errno;
         hostent_result(h, *herrp());
@@ -436,8 +440,8 @@ static void ghba(const char *ip, int lenadj, int type)
     len += lenadj;
     begin();
     for (side = 0; side < 2; side++) {
-        *herrp() = SENT;
-        errno = SENT;
+        *herrp() = entry_herrno;
+        errno = entry_errno;
         struct hostent *h = F(gethostbyaddr)(a, (socklen_t)len, type);
         int e = errno;
         hostent_result(h, *herrp());
@@ -469,7 +473,7 @@ static void ghbn_r(const char *name, int af, size_t buflen)
     for (side = 0; side < 2; side++) {
         struct hostent he, *res = (struct hostent *)(uintptr_t)0x5e5e5e5e;
         int herr = SENT, r;
-        errno = SENT;
+        errno = entry_errno;
         if (af < 0)
             r = F(gethostbyname_r)(name, &he, rbuf[side], BL, &res, &herr);
         else
@@ -497,7 +501,7 @@ static void ghba_r(const char *ip, size_t buflen)
     for (side = 0; side < 2; side++) {
         struct hostent he, *res = (struct hostent *)(uintptr_t)0x5e5e5e5e;
         int herr = SENT;
-        errno = SENT;
+        errno = entry_errno;
         int r = F(gethostbyaddr_r)(a, (socklen_t)len, type, &he, rbuf[side], BL, &res, &herr);
         r_common(r, res, &he, herr, errno);
         if (r == 0 && res == &he)
@@ -562,7 +566,7 @@ static void gsbn_r(const char *name, const char *proto, size_t buflen)
     begin();
     for (side = 0; side < 2; side++) {
         struct servent se, *res = (struct servent *)(uintptr_t)0x5e5e5e5e;
-        errno = SENT;
+        errno = entry_errno;
         int r = F(getservbyname_r)(name, proto, &se, rbuf[side], BL, &res);
         P("ret %d result %s", r, res == NULL ? "NULL" : res == &se ? "&ret" : "other");
         if (r != 0)
@@ -579,7 +583,7 @@ static void gsbp_r(int port, const char *proto, size_t buflen)
     begin();
     for (side = 0; side < 2; side++) {
         struct servent se, *res = (struct servent *)(uintptr_t)0x5e5e5e5e;
-        errno = SENT;
+        errno = entry_errno;
         int r = F(getservbyport_r)(htons((uint16_t)port), proto, &se, rbuf[side], BL, &res);
         P("ret %d result %s", r, res == NULL ? "NULL" : res == &se ? "&ret" : "other");
         if (r != 0)
@@ -621,7 +625,7 @@ static void gp_r(const char *name, int num, size_t buflen)
     for (side = 0; side < 2; side++) {
         struct protoent pe, *res = (struct protoent *)(uintptr_t)0x5e5e5e5e;
         int r;
-        errno = SENT;
+        errno = entry_errno;
         if (name)
             r = F(getprotobyname_r)(name, &pe, rbuf[side], BL, &res);
         else
@@ -1007,6 +1011,35 @@ static void group_few(void)
     gni("127.0.1.1", 80, 0, NI_MAXHOST, NI_MAXSERV, 0);
 }
 
+/* nsswitch.conf lists no source sockshim has, or cannot be parsed: glibc
+ * answers from errno and h_errno as the caller left them. */
+static void group_nosource(void)
+{
+    static const int errnos[] = {SENT, 0, ENOENT, ERANGE, EAGAIN};
+    static const int herrnos[] = {SENT, NETDB_INTERNAL};
+    static const char *names[] = {"localhost", "www.sockshim.test", "nothere.sockshim.test"};
+    for (size_t e = 0; e < sizeof errnos / sizeof errnos[0]; e++) {
+        for (size_t h = 0; h < sizeof herrnos / sizeof herrnos[0]; h++) {
+            entry_errno = errnos[e];
+            entry_herrno = herrnos[h];
+            diag("entry errno %d, h_errno %d", entry_errno, entry_herrno);
+            for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+                gai(names[i], NULL, 0, 0, AF_INET, SOCK_STREAM, 0);
+                gai(names[i], NULL, 0, AI_CANONNAME, AF_INET, SOCK_STREAM, 0);
+                gai(names[i], "80", 0, 0, AF_UNSPEC, SOCK_STREAM, 0);
+                gai(names[i], NULL, 0, AI_V4MAPPED, AF_INET6, SOCK_STREAM, 0);
+                ghbn(names[i]);
+                ghbn_r(names[i], AF_INET, 1024);
+            }
+            ghba("127.0.0.1", 0, AF_INET);
+            ghba_r("192.0.2.10", 1024);
+            gni("127.0.0.1", 80, 0, NI_MAXHOST, NI_MAXSERV, 0);
+            gni("192.0.2.10", 0, 0, NI_MAXHOST, NI_MAXSERV, NI_NAMEREQD);
+        }
+    }
+    entry_errno = entry_herrno = SENT;
+}
+
 /* Dead or failing name servers: every lookup is slow, so only two. */
 static void group_slow(void)
 {
@@ -1067,24 +1100,26 @@ static void group_custom_db(void)
 }
 
 /* Files edited while the process runs: glibc reads /etc/hosts and
- * /etc/services on every lookup and reloads /etc/resolv.conf when it changes,
+ * /etc/services on every lookup and reloads /etc/resolv.conf and
+ * /etc/nsswitch.conf when they change,
  * so a cache must notice every edit.  run.sh bind-mounts scratch copies over
  * them (RESOLVE_SCRATCH_ETC=1); the originals are restored afterwards. */
 static char *slurp(const char *path, size_t *len)
 {
-    static char b[3][65536];
-    static int i;
+    static char b[4][65536];
+    static unsigned i;
+    char *buf = b[i++ % 4];
     int fd = open(path, O_RDONLY);
-    ssize_t n = fd < 0 ? -1 : GLIBC(read)(fd, b[i], sizeof b[i] - 1);
+    ssize_t n = fd < 0 ? -1 : GLIBC(read)(fd, buf, sizeof b[0] - 1);
     if (fd >= 0)
         GLIBC(close)(fd);
     if (n < 0) {
         printf("Bail out! cannot read %s\n", path);
         exit(2);
     }
-    b[i][n] = 0;
+    buf[n] = 0;
     *len = (size_t)n;
-    return b[i++ % 3];
+    return buf;
 }
 
 static void put_file(const char *path, const char *a, size_t alen, const char *b)
@@ -1101,7 +1136,7 @@ static void put_file(const char *path, const char *a, size_t alen, const char *b
 
 static void group_reload(void)
 {
-    size_t hl, rl, sl;
+    size_t hl, rl, sl, nl;
     const char *env = getenv("RESOLVE_SCRATCH_ETC");
     if (!env || strcmp(env, "1") != 0) {
         printf("Bail out! group reload edits /etc files: only inside run.sh's namespace\n");
@@ -1110,6 +1145,7 @@ static void group_reload(void)
     char *hosts = slurp("/etc/hosts", &hl);
     char *resolv = slurp("/etc/resolv.conf", &rl);
     char *services = slurp("/etc/services", &sl);
+    char *nsswitch = slurp("/etc/nsswitch.conf", &nl);
 
     gai("reload.hosts.test", NULL, 0, AI_CANONNAME, AF_UNSPEC, SOCK_STREAM, 0);
     ghbn("reload.hosts.test");
@@ -1140,6 +1176,25 @@ static void group_reload(void)
     gni("127.0.0.1", 4242, 0, NI_MAXHOST, NI_MAXSERV, NI_NUMERICHOST);
     put_file("/etc/services", services, sl, NULL);
     gsbn("reloadsvc", "tcp");
+
+    /* shadow.sockshim.test: 192.0.2.57 in /etc/hosts, 192.0.2.77 in DNS. */
+    static const char *const orders[] = {
+        "hosts: dns files\n",
+        "hosts: dns [!UNAVAIL=return] files\n", /* same size as the next */
+        "hosts: files [!UNAVAIL=return] dns\n",
+        "hosts: files [NOTFOUND=bogus] dns\n", /* a syntax error: every lookup fails */
+        "hosts:\n",
+    };
+    gai("shadow.sockshim.test", NULL, 0, AI_CANONNAME, AF_INET, SOCK_STREAM, 0);
+    for (size_t i = 0; i < sizeof orders / sizeof orders[0]; i++) {
+        put_file("/etc/nsswitch.conf", orders[i], strlen(orders[i]), NULL);
+        gai("shadow.sockshim.test", NULL, 0, AI_CANONNAME, AF_INET, SOCK_STREAM, 0);
+        ghbn("shadow.sockshim.test");
+        gni("192.0.2.57", 0, 0, NI_MAXHOST, NI_MAXSERV, NI_NAMEREQD);
+    }
+    put_file("/etc/nsswitch.conf", nsswitch, nl, NULL);
+    gai("shadow.sockshim.test", NULL, 0, AI_CANONNAME, AF_INET, SOCK_STREAM, 0);
+    ghbn("shadow.sockshim.test");
 }
 
 static void prove_all(void)
@@ -1175,7 +1230,7 @@ int main(int argc, char **argv)
 {
     static const struct { const char *name; void (*fn)(void); } groups[] = {
         {"numeric", group_numeric}, {"files", group_files},         {"services", group_services},
-        {"dns", group_dns},         {"search", group_search},       {"few", group_few},
+        {"dns", group_dns},         {"search", group_search},       {"few", group_few}, {"nosource", group_nosource},
         {"slow", group_slow},       {"addrconfig", group_addrconfig}, {"custom_db", group_custom_db},
         {"reload", group_reload},
     };

@@ -369,6 +369,14 @@ for v in "dns files" "files" "dns"; do
 	printf 'hosts: %s\nservices: files\nprotocols: files\n' "$v" >"$tmp/nsswitch.conf"
 	group "nsswitch-${v// /-}" few "${BASIC[@]}"
 done
+# no source sockshim has (modules that are not installed), or a file glibc
+# cannot parse: the answers depend on the caller's errno and h_errno
+for v in "" "bogusmod" "files bogusmod" "bogusmod files" "bogusmod [UNAVAIL=return] files" "bogusmod dns" \
+	"files [NOTFOUND=bogus] dns"; do
+	printf 'hosts: %s\nservices: files\nprotocols: files\n' "$v" >"$tmp/nsswitch.conf"
+	label=${v//[^a-zA-Z]/-}
+	group "nsswitch-nosource-${label:-empty}" nosource "${BASIC[@]}"
+done
 printf 'hosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n' >"$tmp/nsswitch.conf"
 
 # AI_ADDRCONFIG: loopback only, then with a global IPv4, IPv6, both

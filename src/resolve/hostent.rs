@@ -43,7 +43,7 @@
 use core::ops::ControlFlow;
 
 use super::files::nsswitch::{Action, Source, Status};
-use super::lookup::{aton_exact, line_addr_for, DnsAddrs, FileLine, Host, Sources};
+use super::lookup::{aton_exact, line_addr_for, reentrant_return, usable_from, DnsAddrs, FileLine, Host, Sources};
 use super::{Addr, Family, LookupError};
 use crate::inet::ipv6;
 use crate::resolve::dns::name::WireName;
@@ -207,33 +207,57 @@ fn not_found(h_errno: i32) -> Said {
     Said::Failed(Status::NotFound, Some(h_errno), 0)
 }
 
-/// Asks the "hosts:" sources in order, applying each one's action to its
-/// status; the last source asked decides.
+/// Asks the "hosts:" sources in order, as `getXXbyYY_r` does: modules
+/// sockshim does not have are passed over (`usable_from`), each asked
+/// source's action applies to its status, and the last source asked
+/// decides.
 fn walk(src: &mut dyn Sources, ask: &mut dyn FnMut(&mut dyn Sources, Source) -> Said) -> Answer {
     let sources = src.host_sources();
     if let Some(errno) = sources.error {
-        return Answer::Failed(failure(Status::Unavail, None, errno));
+        return Answer::Failed(no_service(errno));
     }
-    let mut last = Said::Failed(Status::Unavail, Some(NO_RECOVERY), libc::ENOENT);
-    for item in sources.items() {
-        last = match item.source {
-            // A module sockshim does not have: glibc finds no such module.
-            Source::Other => Said::Failed(Status::Unavail, Some(NO_RECOVERY), libc::ENOENT),
-            s => ask(src, s),
+    let items = sources.items();
+    let Some(mut i) = usable_from(items, 0) else {
+        return Answer::Failed(no_service(src.caller().errno));
+    };
+    let last = loop {
+        let Some(item) = items.get(i) else {
+            return Answer::Failed(no_service(src.caller().errno));
         };
-        let status = match &last {
+        let said = ask(src, item.source);
+        let status = match &said {
             Said::Found(_) => Status::Success,
             Said::Failed(s, ..) => *s,
             Said::Range => return Answer::Failed(RANGE),
         };
         if item.action(status) == Action::Return {
-            break;
+            break said;
         }
-    }
+        match usable_from(items, i + 1) {
+            Some(j) => i = j,
+            None => break said,
+        }
+    };
     match last {
         Said::Found(e) => Answer::Found(e),
         Said::Failed(s, h, e) => Answer::Failed(failure(s, h, e)),
         Said::Range => Answer::Failed(RANGE),
+    }
+}
+
+/// `getXXbyYY_r` when no source could be asked, with errno `errno` at that
+/// point: h_errno NETDB_INTERNAL (NO_RECOVERY when errno is ENOENT), and
+/// errno returned (EINVAL for ERANGE).
+fn no_service(errno: i32) -> Failure {
+    let ret = reentrant_return(errno);
+    Failure {
+        h_errno: Some(if errno == libc::ENOENT {
+            NO_RECOVERY
+        } else {
+            NETDB_INTERNAL
+        }),
+        ret,
+        errno: Some(ret),
     }
 }
 
@@ -448,7 +472,9 @@ fn dns_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Famil
         }
         Err(LookupError::TryAgain) => return not_found(TRY_AGAIN),
         Err(LookupError::NoRecovery) => return not_found(NO_RECOVERY),
-        Err(LookupError::System(e)) => return Said::Failed(Status::Unavail, Some(NETDB_INTERNAL), e),
+        Err(LookupError::System(e) | LookupError::NoService(e)) => {
+            return Said::Failed(Status::Unavail, Some(NETDB_INTERNAL), e)
+        }
     }
     // The names glibc stores: the query name, then each CNAME target; the
     // last is h_name. Without them, the canonical name alone.
@@ -599,7 +625,7 @@ fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
         Err(LookupError::NoData) => return not_found(NO_DATA),
         Err(LookupError::TryAgain) => return not_found(TRY_AGAIN),
         Err(LookupError::NoRecovery) => return not_found(NO_RECOVERY),
-        Err(LookupError::System(_)) => return not_found(NETDB_INTERNAL),
+        Err(LookupError::System(_) | LookupError::NoService(_)) => return not_found(NETDB_INTERNAL),
     };
     let mut host = Host::new();
     host.name.set(buf.get(..n).unwrap_or(&[]));

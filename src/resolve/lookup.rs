@@ -23,7 +23,8 @@
 
 use core::ops::ControlFlow;
 
-use super::files::nsswitch::{Action, Source, Sources as NssSources, Status};
+use super::files::nsswitch::{Action, Source, SourceItem, Sources as NssSources, Status};
+use super::hostent::NETDB_INTERNAL;
 use super::sort::{self, Kernel};
 use super::{unmap_v4, v4_mapped, Addr, Family, LookupError};
 use crate::inet::{ipv4, ipv6};
@@ -259,6 +260,11 @@ type AskFn<'a> = dyn FnMut(&mut dyn Sources, Source, &mut Host) -> Result<(), Lo
 pub trait Sources {
     /// The "hosts:" sources in nsswitch.conf order, with their actions.
     fn host_sources(&mut self) -> NssSources;
+    /// errno and h_errno as the caller left them: glibc's answers depend on
+    /// them when no source can be asked.
+    fn caller(&self) -> Caller {
+        Caller::default()
+    }
     /// Each /etc/hosts line in file order.
     fn hosts_lines(&mut self, f: &mut HostsLineFn<'_>) -> Result<(), LookupError>;
     /// A DNS lookup of the addresses of `name`.
@@ -269,6 +275,43 @@ pub trait Sources {
     fn service_port(&mut self, name: &[u8], proto: &[u8]) -> Option<u16>;
     /// `getservbyport_r(port, proto)`: the service name's length in `out`.
     fn service_name(&mut self, port: u16, proto: &[u8], out: &mut [u8; 256]) -> Option<usize>;
+}
+
+/// The calling thread's errno and h_errno when the call began.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Caller {
+    pub errno: i32,
+    pub h_errno: i32,
+}
+
+/// How glibc walks the "hosts:" sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Walk {
+    /// As `getXXbyYY_r` does (gethostby*, getnameinfo, and getaddrinfo's
+    /// AF_INET shortcut): a module it does not have is passed over while its
+    /// UNAVAIL action is to continue; with no module asked at all the call
+    /// fails with `NoService`.
+    Reentrant,
+    /// As getaddrinfo's own loop does: every item is asked, and one without
+    /// a module answers UNAVAIL with h_errno NETDB_INTERNAL and errno EBUSY.
+    Gai,
+}
+
+/// The index of the first source from `start` that sockshim can ask,
+/// passing over others as glibc's `__nss_lookup` and `__nss_next2` do:
+/// while their UNAVAIL action is to continue and a later item exists.
+pub(crate) fn usable_from(items: &[SourceItem], start: usize) -> Option<usize> {
+    let mut i = start;
+    loop {
+        let item = items.get(i)?;
+        if item.source != Source::Other {
+            return Some(i);
+        }
+        if item.action(Status::Unavail) != Action::Continue || i + 1 >= items.len() {
+            return None;
+        }
+        i += 1;
+    }
 }
 
 /// What a lookup by name wants, after the caller's family.
@@ -367,23 +410,43 @@ fn status_of(e: LookupError) -> Status {
     match e {
         LookupError::NotFound | LookupError::NoData => Status::NotFound,
         LookupError::TryAgain => Status::TryAgain,
-        LookupError::NoRecovery | LookupError::System(_) => Status::Unavail,
+        LookupError::NoRecovery | LookupError::System(_) | LookupError::NoService(_) => Status::Unavail,
     }
 }
 
 /// Asks the "hosts:" sources in order, applying each source's action to
-/// its status: `ask` answers for files and DNS; any other module is not
-/// installed (UNAVAIL). The error is the last source's.
-fn walk_sources(src: &mut dyn Sources, out: &mut Host, ask: &mut AskFn<'_>) -> Result<(), LookupError> {
+/// its status: `ask` answers for files and DNS; other modules are not
+/// installed, and `walk` says how glibc treats them. The error is the last
+/// source's.
+fn walk_sources(src: &mut dyn Sources, out: &mut Host, walk: Walk, ask: &mut AskFn<'_>) -> Result<(), LookupError> {
     let sources = src.host_sources();
     if let Some(errno) = sources.error {
-        return Err(LookupError::System(errno));
+        // glibc could not load nsswitch.conf: getXXbyYY_r fails with that
+        // errno; getaddrinfo's loop asks nothing and ends on the h_errno the
+        // caller left (EAI_SYSTEM only if it was NETDB_INTERNAL).
+        return Err(match walk {
+            Walk::Reentrant => LookupError::NoService(errno),
+            Walk::Gai if src.caller().h_errno == NETDB_INTERNAL => LookupError::System(errno),
+            Walk::Gai => LookupError::NotFound,
+        });
     }
+    let items = sources.items();
+    let mut next = match walk {
+        Walk::Reentrant => match usable_from(items, 0) {
+            Some(i) => Some(i),
+            None => return Err(LookupError::NoService(src.caller().errno)),
+        },
+        // getaddrinfo's loop runs once even over an empty list, on its end
+        // marker, which has no module either.
+        Walk::Gai if items.is_empty() => return Err(LookupError::System(libc::EBUSY)),
+        Walk::Gai => Some(0),
+    };
     let mut last = LookupError::NotFound;
-    for item in sources.items() {
+    while let Some(i) = next {
+        let Some(item) = items.get(i) else { break };
         *out = Host::new();
         let r = match item.source {
-            Source::Other => Err(LookupError::NoRecovery),
+            Source::Other => Err(LookupError::System(libc::EBUSY)),
             s => ask(src, s, out),
         };
         let status = match r {
@@ -400,6 +463,10 @@ fn walk_sources(src: &mut dyn Sources, out: &mut Host, ask: &mut AskFn<'_>) -> R
             // SUCCESS=continue: glibc moves on and the later source decides.
             last = LookupError::NotFound;
         }
+        next = match walk {
+            Walk::Reentrant => usable_from(items, i + 1),
+            Walk::Gai => Some(i + 1),
+        };
     }
     *out = Host::new();
     Err(last)
@@ -407,8 +474,14 @@ fn walk_sources(src: &mut dyn Sources, out: &mut Host, ask: &mut AskFn<'_>) -> R
 
 /// A name through the nsswitch sources: the first source that finds it,
 /// with nsswitch actions applied. The error is the last source's.
-pub fn by_name(src: &mut dyn Sources, name: &[u8], query: Query, out: &mut Host) -> Result<(), LookupError> {
-    walk_sources(src, out, &mut |src, source, out| match source {
+pub fn by_name(
+    src: &mut dyn Sources,
+    name: &[u8],
+    query: Query,
+    walk: Walk,
+    out: &mut Host,
+) -> Result<(), LookupError> {
+    walk_sources(src, out, walk, &mut |src, source, out| match source {
         Source::Files => match files_by_name(src, name, query, out) {
             Ok(true) => Ok(()),
             Ok(false) => Err(LookupError::NotFound),
@@ -433,13 +506,14 @@ pub fn by_name(src: &mut dyn Sources, name: &[u8], query: Query, out: &mut Host)
     })
 }
 
-/// An address through the nsswitch sources (gethostbyaddr, getnameinfo).
+/// An address through the nsswitch sources, as gethostbyaddr_r walks them
+/// (getnameinfo calls it).
 pub fn by_addr(src: &mut dyn Sources, addr: &Addr, out: &mut Host) -> Result<(), LookupError> {
     // glibc answers the unspecified IPv6 address without asking anyone.
     if *addr == Addr::V6([0; 16]) {
         return Err(LookupError::NotFound);
     }
-    walk_sources(src, out, &mut |src, source, out| match source {
+    walk_sources(src, out, Walk::Reentrant, &mut |src, source, out| match source {
         Source::Files => match files_by_addr(src, addr, out) {
             Ok(true) => Ok(()),
             Ok(false) => Err(LookupError::NotFound),
@@ -835,6 +909,22 @@ fn gai_error_of(e: LookupError) -> GaiError {
         LookupError::NoData => GaiError::NoData,
         LookupError::TryAgain => GaiError::Again,
         LookupError::System(errno) => GaiError::System(errno),
+        // Only from the AF_INET shortcut (glibc's try_simple_gethostbyname
+        // over gethostbyname2_r): its return value is errno, 0 included,
+        // and its h_errno NO_RECOVERY when errno is ENOENT.
+        LookupError::NoService(0) => GaiError::NoName,
+        LookupError::NoService(libc::ENOENT) => GaiError::NoData,
+        LookupError::NoService(errno) => GaiError::System(reentrant_return(errno)),
+    }
+}
+
+/// What `getXXbyYY_r` returns (and leaves in errno) when no source could be
+/// asked: errno, but EINVAL for ERANGE (which would mean "buffer too small").
+pub(crate) fn reentrant_return(errno: i32) -> i32 {
+    if errno == libc::ERANGE {
+        libc::EINVAL
+    } else {
+        errno
     }
 }
 
@@ -849,6 +939,13 @@ fn lookup_targets(
 ) -> Result<usize, GaiError> {
     let mut host = Host::new();
     let mut n = 0;
+    // glibc takes the AF_INET shortcut through gethostbyname2_r unless the
+    // canonical name is wanted.
+    let walk = if h.family == AF_INET && h.flags & flags::CANONNAME == 0 {
+        Walk::Reentrant
+    } else {
+        Walk::Gai
+    };
     let mut push = |targets: &mut [Target; MAX_ADDRS], a: Addr| {
         if let Some(slot) = targets.get_mut(n) {
             *slot = Target { addr: a, scope_id: 0 };
@@ -858,7 +955,7 @@ fn lookup_targets(
     match h.family {
         AF_INET6 => {
             // IPv6 first; IPv4 (mapped) if asked and needed.
-            let six = by_name(src, name, Query::One(Family::V6), &mut host);
+            let six = by_name(src, name, Query::One(Family::V6), walk, &mut host);
             let got_ipv6 = six.is_ok() && !host.addrs().is_empty();
             if got_ipv6 {
                 canon.set(host.name.as_bytes());
@@ -876,7 +973,7 @@ fn lookup_targets(
             let mut err = six.err();
             if h.flags & flags::V4MAPPED != 0 && (h.flags & flags::ALL != 0 || !got_ipv6) {
                 let mut four = Host::new();
-                match by_name(src, name, Query::One(Family::V4), &mut four) {
+                match by_name(src, name, Query::One(Family::V4), walk, &mut four) {
                     Ok(()) => {
                         if !got_ipv6 {
                             canon.set(four.name.as_bytes());
@@ -900,14 +997,14 @@ fn lookup_targets(
             }
         }
         AF_INET => {
-            by_name(src, name, Query::One(Family::V4), &mut host).map_err(gai_error_of)?;
+            by_name(src, name, Query::One(Family::V4), walk, &mut host).map_err(gai_error_of)?;
             canon.set(host.name.as_bytes());
             for a in host.addrs() {
                 push(targets, *a);
             }
         }
         _ => {
-            by_name(src, name, Query::Both, &mut host).map_err(gai_error_of)?;
+            by_name(src, name, Query::Both, walk, &mut host).map_err(gai_error_of)?;
             canon.set(host.name.as_bytes());
             for a in host.addrs() {
                 push(targets, *a);
@@ -1094,8 +1191,9 @@ impl Default for Text {
     }
 }
 
-/// getnameinfo's host part for an IPv4/IPv6 address: Ok(text) or
-/// Err(NoName) when NI_NAMEREQD and nothing found. `domain` is the local
+/// getnameinfo's host part for an IPv4/IPv6 address: Ok(text), or
+/// Err(NoName) when NI_NAMEREQD and nothing found (Again, System: the
+/// lookup failed). `domain` is the local
 /// domain for NI_NOFQDN. The text of a numeric IPv6 address carries its
 /// scope suffix separately (the skin checks room as glibc does).
 pub fn name_of_addr(
@@ -1107,7 +1205,17 @@ pub fn name_of_addr(
 ) -> Result<bool, GaiError> {
     if flags & ni::NUMERICHOST == 0 {
         let mut host = Host::new();
-        if by_addr(src, addr, &mut host).is_ok() {
+        let found = by_addr(src, addr, &mut host);
+        // glibc fails when gethostbyaddr_r leaves h_errno NETDB_INTERNAL
+        // (here: no source asked, errno other than ENOENT) or TRY_AGAIN.
+        match found {
+            Err(LookupError::NoService(errno)) if errno != libc::ENOENT => {
+                return Err(GaiError::System(reentrant_return(errno)));
+            }
+            Err(LookupError::TryAgain) => return Err(GaiError::Again),
+            _ => {}
+        }
+        if found.is_ok() {
             let mut name = host.name.as_bytes();
             if flags & ni::NOFQDN != 0 && !domain.is_empty() {
                 // glibc: strip ".domain" where the domain first occurs after
@@ -1248,6 +1356,59 @@ mod tests {
         }
     }
 
+    #[test]
+    fn sources_sockshim_lacks_are_walked_as_glibc_does() {
+        use crate::resolve::files::nsswitch::parse;
+        let run = |conf: &str, name: &[u8], walk: Walk| {
+            let mut f = Fake {
+                hosts: HOSTS,
+                sources: parse([conf.as_bytes()]),
+            };
+            by_name(&mut f, name, Query::One(Family::V4), walk, &mut Host::new())
+        };
+        // getXXbyYY_r passes over modules it cannot load while their
+        // UNAVAIL action is to continue; with none asked, errno decides.
+        assert_eq!(run("hosts: bogus files", b"foo", Walk::Reentrant), Ok(()));
+        assert_eq!(
+            run("hosts: files bogus", b"nope", Walk::Reentrant),
+            Err(LookupError::NotFound)
+        );
+        assert_eq!(
+            run("hosts: bogus", b"foo", Walk::Reentrant),
+            Err(LookupError::NoService(0))
+        );
+        assert_eq!(run("hosts:", b"foo", Walk::Reentrant), Err(LookupError::NoService(0)));
+        let stop = "hosts: bogus [UNAVAIL=return] files";
+        assert_eq!(run(stop, b"foo", Walk::Reentrant), Err(LookupError::NoService(0)));
+        // getaddrinfo's loop asks each one: UNAVAIL, errno EBUSY.
+        let busy = Err(LookupError::System(libc::EBUSY));
+        assert_eq!(run("hosts: files bogus", b"nope", Walk::Gai), busy);
+        assert_eq!(
+            run("hosts: bogus files", b"nope", Walk::Gai),
+            Err(LookupError::NotFound)
+        );
+        assert_eq!(run("hosts:", b"foo", Walk::Gai), busy);
+        assert_eq!(run(stop, b"foo", Walk::Gai), busy);
+        // A file glibc cannot parse.
+        let broken = "hosts: files [NOTFOUND=bogus]";
+        assert_eq!(
+            run(broken, b"foo", Walk::Reentrant),
+            Err(LookupError::NoService(libc::EINVAL))
+        );
+        assert_eq!(run(broken, b"foo", Walk::Gai), Err(LookupError::NotFound));
+        // getaddrinfo's AF_INET shortcut reads gethostbyname2_r's answer.
+        assert_eq!(gai_error_of(LookupError::NoService(0)), GaiError::NoName);
+        assert_eq!(gai_error_of(LookupError::NoService(libc::ENOENT)), GaiError::NoData);
+        assert_eq!(
+            gai_error_of(LookupError::NoService(libc::ERANGE)),
+            GaiError::System(libc::EINVAL)
+        );
+        assert_eq!(
+            gai_error_of(LookupError::NoService(libc::EIO)),
+            GaiError::System(libc::EIO)
+        );
+    }
+
     fn aliases(h: &Host) -> Vec<String> {
         h.aliases().map(|a| String::from_utf8(a.to_vec()).unwrap()).collect()
     }
@@ -1257,7 +1418,7 @@ mod tests {
         // glibc 2.36: name=foo aliases=foo,baz,bar,qux,bar,foo,FOO
         // addrs=1.2.3.4,1.2.3.5,127.0.0.1,1.2.3.6
         let mut h = Host::new();
-        by_name(&mut fake(), b"foo", Query::One(Family::V4), &mut h).unwrap();
+        by_name(&mut fake(), b"foo", Query::One(Family::V4), Walk::Reentrant, &mut h).unwrap();
         assert_eq!(h.name.as_bytes(), b"foo");
         assert_eq!(aliases(&h), ["foo", "baz", "bar", "qux", "bar", "foo", "FOO"]);
         assert_eq!(
@@ -1274,24 +1435,24 @@ mod tests {
     #[test]
     fn merge_of_ipv6_lines_and_case() {
         let mut h = Host::new();
-        by_name(&mut fake(), b"FOO", Query::One(Family::V6), &mut h).unwrap();
+        by_name(&mut fake(), b"FOO", Query::One(Family::V6), Walk::Reentrant, &mut h).unwrap();
         assert_eq!(h.name.as_bytes(), b"foo");
         assert_eq!(aliases(&h), ["qux", "v6a"]);
         assert_eq!(h.addrs(), [parse_addr("::1"), parse_addr("2001:db8::7")]);
         let mut h = Host::new();
-        by_name(&mut fake(), b"mapped", Query::One(Family::V4), &mut h).unwrap();
+        by_name(&mut fake(), b"mapped", Query::One(Family::V4), Walk::Reentrant, &mut h).unwrap();
         assert_eq!(h.addrs(), [parse_addr("10.0.0.9")]);
     }
 
     #[test]
     fn both_families_keep_file_order() {
         let mut h = Host::new();
-        by_name(&mut fake(), b"foo", Query::Both, &mut h).unwrap();
+        by_name(&mut fake(), b"foo", Query::Both, Walk::Gai, &mut h).unwrap();
         assert_eq!(h.addrs().len(), 5);
         assert_eq!(h.addrs()[2], parse_addr("::1"));
         // Not found in files, DNS times out: the last source's error.
         assert_eq!(
-            by_name(&mut fake(), b"nope", Query::Both, &mut h),
+            by_name(&mut fake(), b"nope", Query::Both, Walk::Gai, &mut h),
             Err(LookupError::TryAgain)
         );
     }

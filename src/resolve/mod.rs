@@ -51,6 +51,11 @@ pub enum LookupError {
     NoRecovery,
     /// A system error (errno), e.g. from reading a file.
     System(i32),
+    /// No source could be asked (an empty or unusable "hosts:" list, or
+    /// only modules sockshim does not have), as glibc's `getXXbyYY_r`
+    /// reports it: with the errno of that moment (the caller's, or what
+    /// reading nsswitch.conf left).
+    NoService(i32),
 }
 
 impl Addr {

@@ -6,7 +6,7 @@ use core::ops::ControlFlow;
 
 use super::dns::{client, conf};
 use super::files::{self, nsswitch};
-use super::lookup::{DnsAddrs, FileLine, HostsLineFn, Name, Sources};
+use super::lookup::{Caller, DnsAddrs, FileLine, HostsLineFn, Name, Sources};
 use super::{Addr, Family, LookupError};
 
 /// Most names of one /etc/hosts line handed to a lookup (more are ignored,
@@ -36,11 +36,13 @@ fn view<'a>(bytes: &'a [u8], moved: &'a mut [u8; LAST_LINE_MAX]) -> &'a [u8] {
 #[derive(Default)]
 pub struct SystemSources {
     resolv: Option<conf::ResolvConf>,
+    caller: Caller,
 }
 
 impl SystemSources {
-    pub fn new() -> Self {
-        SystemSources { resolv: None }
+    /// For a call that began with the thread's errno and h_errno `caller`.
+    pub fn new(caller: Caller) -> Self {
+        SystemSources { resolv: None, caller }
     }
 
     fn resolv(&mut self) -> &conf::ResolvConf {
@@ -51,6 +53,10 @@ impl SystemSources {
 impl Sources for SystemSources {
     fn host_sources(&mut self) -> nsswitch::Sources {
         files::hosts_sources()
+    }
+
+    fn caller(&self) -> Caller {
+        self.caller
     }
 
     fn hosts_lines(&mut self, f: &mut HostsLineFn<'_>) -> Result<(), LookupError> {

@@ -14,12 +14,12 @@ use super::kernel::SysKernel;
 use super::*;
 use crate::header::trace::{self, p};
 use crate::resolve::lookup::{self, Answer, GaiError, Hints};
-use crate::resolve::system::SystemSources;
 use crate::resolve::Addr;
 use crate::sys::Errno;
 use crate::trace::Func;
 
-fn eai(e: GaiError) -> c_int {
+/// The `EAI_*` code of `e` (setting errno for EAI_SYSTEM).
+pub(super) fn eai(e: GaiError) -> c_int {
     match e {
         GaiError::BadFlags => EAI_BADFLAGS,
         GaiError::NoName => EAI_NONAME,
@@ -88,7 +88,7 @@ unsafe fn lookup(
         })
     };
     let mut answer = Answer::new();
-    let mut sources = SystemSources::new();
+    let mut sources = system_sources();
     let mut kernel = SysKernel::new();
     let r = lookup::getaddrinfo(&mut sources, &mut kernel, node, service, hints.as_ref(), &mut answer);
     if let Err(e) = r {

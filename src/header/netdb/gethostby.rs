@@ -15,7 +15,6 @@ use super::*;
 use crate::header::errno::set_errno;
 use crate::header::trace::{self, p};
 use crate::resolve::hostent::{self as core_hostent, Answer, Entry, Failure, Layout, Room};
-use crate::resolve::system::SystemSources;
 use crate::resolve::Addr;
 use crate::sys::Errno;
 use crate::trace::Func;
@@ -245,7 +244,7 @@ unsafe fn by_name2_r(
 ) -> c_int {
     // SAFETY: `name` is a C string (the contract).
     let name = unsafe { c_opt(name) }.unwrap_or(&[]);
-    let a = core_hostent::by_name(&mut SystemSources::new(), name, af, room(buf, buflen));
+    let a = core_hostent::by_name(&mut system_sources(), name, af, room(buf, buflen));
     // SAFETY: the caller's pointers.
     unsafe { finish_r(a, &[], ret, buf, buflen, result, h_errnop) }
 }
@@ -306,7 +305,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
         || {
             // SAFETY: `addr` holds `len` bytes (the contract).
             let caller = unsafe { addr_slice(addr, len) };
-            let a = core_hostent::by_addr(&mut SystemSources::new(), caller, af, room(buf, buflen));
+            let a = core_hostent::by_addr(&mut system_sources(), caller, af, room(buf, buflen));
             // SAFETY: the caller's pointers.
             unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
         },
@@ -322,7 +321,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
 unsafe fn by_name2(name: *const c_char, af: c_int) -> *mut hostent {
     // SAFETY: `name` is a C string (the contract).
     let name = unsafe { c_opt(name) }.unwrap_or(&[]);
-    finish_static(core_hostent::by_name(&mut SystemSources::new(), name, af, None), &[])
+    finish_static(core_hostent::by_name(&mut system_sources(), name, af, None), &[])
 }
 
 #[no_mangle]
@@ -357,10 +356,7 @@ pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int)
         || {
             // SAFETY: `addr` holds `len` bytes (the contract).
             let caller = unsafe { addr_slice(addr, len) };
-            finish_static(
-                core_hostent::by_addr(&mut SystemSources::new(), caller, af, None),
-                caller,
-            )
+            finish_static(core_hostent::by_addr(&mut system_sources(), caller, af, None), caller)
         },
         // SAFETY: the address passed (`len` bytes) and the entry returned.
         |cap, &he| unsafe { trace::hostent_event(cap, ptr::null(), addr, len, he) },

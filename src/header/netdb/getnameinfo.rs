@@ -11,7 +11,6 @@ use super::kernel::{if_indextoname, IFNAMSIZ};
 use super::*;
 use crate::header::trace::{self, p};
 use crate::resolve::lookup::{self, ni, push_decimal, Text};
-use crate::resolve::system::SystemSources;
 use crate::resolve::Addr;
 use crate::sys;
 use crate::trace::Func;
@@ -142,7 +141,7 @@ unsafe fn name_info(
         unsafe { ptr::copy_nonoverlapping(sa.cast::<u8>(), bytes.as_mut_ptr(), need) };
     }
     let port = u16::from_be_bytes([bytes[2], bytes[3]]);
-    let mut sources = SystemSources::new();
+    let mut sources = system_sources();
 
     if !host.is_null() && hostlen > 0 {
         let r = match family {
@@ -169,7 +168,7 @@ unsafe fn name_info(
                 };
                 let mut text = Text::new();
                 match lookup::name_of_addr(&mut sources, &addr, flags, &domain[..dlen], &mut text) {
-                    Err(_) => EAI_NONAME,
+                    Err(e) => super::getaddrinfo::eai(e),
                     // SAFETY: the caller's buffer of `hostlen` bytes.
                     Ok(true) => unsafe { put(text.as_bytes(), host, hostlen) },
                     // SAFETY: as above.

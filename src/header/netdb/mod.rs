@@ -14,6 +14,8 @@
 use core::ffi::{c_char, c_int};
 
 use super::sys_socket::{sockaddr, socklen_t};
+use crate::resolve::lookup::Caller;
+use crate::resolve::system::SystemSources;
 
 mod getaddrinfo;
 mod gethostby;
@@ -102,6 +104,20 @@ extern "C" {
     fn __h_errno_location() -> *mut c_int;
     fn malloc(size: usize) -> *mut core::ffi::c_void;
     fn free(p: *mut core::ffi::c_void);
+}
+
+/// The resolver's view of this machine for one call, which began with the
+/// thread's errno and h_errno as they are now.
+fn system_sources() -> SystemSources {
+    // SAFETY: glibc returns valid pointers to the calling thread's errno
+    // and h_errno.
+    let caller = unsafe {
+        Caller {
+            errno: *libc::__errno_location(),
+            h_errno: *__h_errno_location(),
+        }
+    };
+    SystemSources::new(caller)
 }
 
 /// Sets the calling thread's glibc `h_errno`.
