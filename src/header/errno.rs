@@ -3,6 +3,13 @@
 
 use crate::sys::{Errno, Result};
 
+/// The calling thread's glibc errno.
+#[inline(always)]
+pub fn errno() -> i32 {
+    // SAFETY: glibc returns a valid pointer to the calling thread's errno.
+    unsafe { *libc::__errno_location() }
+}
+
 /// Sets the calling thread's glibc errno.
 #[inline(always)]
 pub fn set_errno(e: Errno) {

@@ -11,7 +11,7 @@
 use core::ffi::{c_int, c_void};
 use core::mem::MaybeUninit;
 
-use crate::header::errno::set_errno;
+use crate::header::errno::{errno, set_errno};
 use crate::header::netdb::{addrinfo, hostent, protoent, servent, EAI_SYSTEM};
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::{self, Descs};
@@ -694,11 +694,6 @@ fn record_desc(fd: c_int, now: u64) {
         fdtable::mark_recorded(fd);
         runtime::record_fd(fd, &d, now);
     }
-}
-
-fn errno() -> i32 {
-    // SAFETY: glibc returns a valid pointer to the calling thread's errno.
-    unsafe { *libc::__errno_location() }
 }
 
 /// A pointer argument as an event argument.

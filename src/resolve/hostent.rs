@@ -43,7 +43,7 @@
 use core::ops::ControlFlow;
 
 use super::files::nsswitch::{Action, Source, Status};
-use super::lookup::{aton_exact, line_addr_for, reentrant_return, usable_from, DnsAddrs, FileLine, Host, Sources};
+use super::lookup::{self, aton_exact, line_addr_for, usable_from, DnsAddrs, FileLine, Host, Sources};
 use super::{Addr, Family, LookupError};
 use crate::inet::ipv6;
 use crate::resolve::dns::name::WireName;
@@ -217,13 +217,10 @@ fn walk(src: &mut dyn Sources, ask: &mut dyn FnMut(&mut dyn Sources, Source) -> 
         return Answer::Failed(no_service(errno));
     }
     let items = sources.items();
-    let Some(mut i) = usable_from(items, 0) else {
+    let Some((mut i, mut item)) = usable_from(items, 0) else {
         return Answer::Failed(no_service(src.caller().errno));
     };
     let last = loop {
-        let Some(item) = items.get(i) else {
-            return Answer::Failed(no_service(src.caller().errno));
-        };
         let said = ask(src, item.source);
         let status = match &said {
             Said::Found(_) => Status::Success,
@@ -234,7 +231,7 @@ fn walk(src: &mut dyn Sources, ask: &mut dyn FnMut(&mut dyn Sources, Source) -> 
             break said;
         }
         match usable_from(items, i + 1) {
-            Some(j) => i = j,
+            Some(next) => (i, item) = next,
             None => break said,
         }
     };
@@ -245,17 +242,11 @@ fn walk(src: &mut dyn Sources, ask: &mut dyn FnMut(&mut dyn Sources, Source) -> 
     }
 }
 
-/// `getXXbyYY_r` when no source could be asked, with errno `errno` at that
-/// point: h_errno NETDB_INTERNAL (NO_RECOVERY when errno is ENOENT), and
-/// errno returned (EINVAL for ERANGE).
+/// `getXXbyYY_r` when no source could be asked (see `lookup::no_service`).
 fn no_service(errno: i32) -> Failure {
-    let ret = reentrant_return(errno);
+    let (ret, h_errno) = lookup::no_service(errno);
     Failure {
-        h_errno: Some(if errno == libc::ENOENT {
-            NO_RECOVERY
-        } else {
-            NETDB_INTERNAL
-        }),
+        h_errno: Some(h_errno),
         ret,
         errno: Some(ret),
     }

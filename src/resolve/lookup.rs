@@ -24,7 +24,7 @@
 use core::ops::ControlFlow;
 
 use super::files::nsswitch::{Action, Source, SourceItem, Sources as NssSources, Status};
-use super::hostent::NETDB_INTERNAL;
+use super::hostent::{NETDB_INTERNAL, NO_RECOVERY};
 use super::sort::{self, Kernel};
 use super::{unmap_v4, v4_mapped, Addr, Family, LookupError};
 use crate::inet::{ipv4, ipv6};
@@ -297,21 +297,35 @@ pub enum Walk {
     Gai,
 }
 
-/// The index of the first source from `start` that sockshim can ask,
+/// The first source from `start` that sockshim can ask, and its index,
 /// passing over others as glibc's `__nss_lookup` and `__nss_next2` do:
 /// while their UNAVAIL action is to continue and a later item exists.
-pub(crate) fn usable_from(items: &[SourceItem], start: usize) -> Option<usize> {
+pub(crate) fn usable_from(items: &[SourceItem], start: usize) -> Option<(usize, SourceItem)> {
     let mut i = start;
     loop {
-        let item = items.get(i)?;
+        let item = *items.get(i)?;
         if item.source != Source::Other {
-            return Some(i);
+            return Some((i, item));
         }
         if item.action(Status::Unavail) != Action::Continue || i + 1 >= items.len() {
             return None;
         }
         i += 1;
     }
+}
+
+/// What `getXXbyYY_r` gives when it could ask no source, errno being
+/// `errno`: its return value, which it also leaves in errno (errno, but
+/// EINVAL for ERANGE, which would mean "buffer too small"), and its h_errno
+/// (NETDB_INTERNAL, NO_RECOVERY when errno is ENOENT).
+pub(crate) fn no_service(errno: i32) -> (i32, i32) {
+    let ret = if errno == libc::ERANGE { libc::EINVAL } else { errno };
+    let h_errno = if errno == libc::ENOENT {
+        NO_RECOVERY
+    } else {
+        NETDB_INTERNAL
+    };
+    (ret, h_errno)
 }
 
 /// What a lookup by name wants, after the caller's family.
@@ -431,19 +445,19 @@ fn walk_sources(src: &mut dyn Sources, out: &mut Host, walk: Walk, ask: &mut Ask
         });
     }
     let items = sources.items();
+    let at = |i: usize| items.get(i).map(|&item| (i, item));
     let mut next = match walk {
         Walk::Reentrant => match usable_from(items, 0) {
-            Some(i) => Some(i),
+            Some(first) => Some(first),
             None => return Err(LookupError::NoService(src.caller().errno)),
         },
         // getaddrinfo's loop runs once even over an empty list, on its end
         // marker, which has no module either.
         Walk::Gai if items.is_empty() => return Err(LookupError::System(libc::EBUSY)),
-        Walk::Gai => Some(0),
+        Walk::Gai => at(0),
     };
     let mut last = LookupError::NotFound;
-    while let Some(i) = next {
-        let Some(item) = items.get(i) else { break };
+    while let Some((i, item)) = next {
         *out = Host::new();
         let r = match item.source {
             Source::Other => Err(LookupError::System(libc::EBUSY)),
@@ -465,7 +479,7 @@ fn walk_sources(src: &mut dyn Sources, out: &mut Host, walk: Walk, ask: &mut Ask
         }
         next = match walk {
             Walk::Reentrant => usable_from(items, i + 1),
-            Walk::Gai => Some(i + 1),
+            Walk::Gai => at(i + 1),
         };
     }
     *out = Host::new();
@@ -909,22 +923,13 @@ fn gai_error_of(e: LookupError) -> GaiError {
         LookupError::NoData => GaiError::NoData,
         LookupError::TryAgain => GaiError::Again,
         LookupError::System(errno) => GaiError::System(errno),
-        // Only from the AF_INET shortcut (glibc's try_simple_gethostbyname
-        // over gethostbyname2_r): its return value is errno, 0 included,
-        // and its h_errno NO_RECOVERY when errno is ENOENT.
-        LookupError::NoService(0) => GaiError::NoName,
-        LookupError::NoService(libc::ENOENT) => GaiError::NoData,
-        LookupError::NoService(errno) => GaiError::System(reentrant_return(errno)),
-    }
-}
-
-/// What `getXXbyYY_r` returns (and leaves in errno) when no source could be
-/// asked: errno, but EINVAL for ERANGE (which would mean "buffer too small").
-pub(crate) fn reentrant_return(errno: i32) -> i32 {
-    if errno == libc::ERANGE {
-        libc::EINVAL
-    } else {
-        errno
+        // Only from the AF_INET shortcut, glibc's try_simple_gethostbyname
+        // reading gethostbyname2_r's answer.
+        LookupError::NoService(errno) => match no_service(errno) {
+            (0, _) => GaiError::NoName,
+            (ret, NETDB_INTERNAL) => GaiError::System(ret),
+            _ => GaiError::NoData,
+        },
     }
 }
 
@@ -1209,8 +1214,10 @@ pub fn name_of_addr(
         // glibc fails when gethostbyaddr_r leaves h_errno NETDB_INTERNAL
         // (here: no source asked, errno other than ENOENT) or TRY_AGAIN.
         match found {
-            Err(LookupError::NoService(errno)) if errno != libc::ENOENT => {
-                return Err(GaiError::System(reentrant_return(errno)));
+            Err(LookupError::NoService(errno)) => {
+                if let (ret, NETDB_INTERNAL) = no_service(errno) {
+                    return Err(GaiError::System(ret));
+                }
             }
             Err(LookupError::TryAgain) => return Err(GaiError::Again),
             _ => {}

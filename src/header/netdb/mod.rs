@@ -109,15 +109,11 @@ extern "C" {
 /// The resolver's view of this machine for one call, which began with the
 /// thread's errno and h_errno as they are now.
 fn system_sources() -> SystemSources {
-    // SAFETY: glibc returns valid pointers to the calling thread's errno
-    // and h_errno.
-    let caller = unsafe {
-        Caller {
-            errno: *libc::__errno_location(),
-            h_errno: *__h_errno_location(),
-        }
-    };
-    SystemSources::new(caller)
+    SystemSources::new(Caller {
+        errno: crate::header::errno::errno(),
+        // SAFETY: glibc returns a valid pointer to the calling thread's h_errno.
+        h_errno: unsafe { *__h_errno_location() },
+    })
 }
 
 /// Sets the calling thread's glibc `h_errno`.
