@@ -39,4 +39,23 @@ pub fn ret_size(r: Result<usize>) -> isize {
 extern "C" {
     /// glibc's fortify failure: prints "buffer overflow detected" and aborts.
     pub fn __chk_fail() -> !;
+    fn abort() -> !;
+}
+
+/// A fortify failure with its own message, as glibc's `__fortify_fail`
+/// reports it: `*** MSG ***: terminated` on standard error, then `abort()`.
+pub fn fortify_fail(msg: &[u8]) -> ! {
+    let mut line = [0u8; 128];
+    let mut n = 0;
+    for part in [&b"*** "[..], msg, b" ***: terminated\n"] {
+        for &b in part {
+            if let Some(d) = line.get_mut(n) {
+                *d = b;
+                n += 1;
+            }
+        }
+    }
+    let _ = crate::sys::fd::write_all(libc::STDERR_FILENO, line.get(..n).unwrap_or(&[]));
+    // SAFETY: glibc's abort takes no arguments and never returns.
+    unsafe { abort() }
 }

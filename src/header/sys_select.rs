@@ -5,7 +5,7 @@
 use core::cell::Cell;
 use core::ffi::{c_int, c_long};
 
-use super::errno::{__chk_fail, ret};
+use super::errno::{fortify_fail, ret};
 use super::trace::{self as tr, call, p};
 use crate::sys::{self, poll::KERNEL_SIGSET_SIZE, Errno};
 use crate::trace::Func;
@@ -181,12 +181,12 @@ pub unsafe extern "C" fn pselect(
     ))
 }
 
-/// The index check `FD_SET` and friends call under `_FORTIFY_SOURCE`.
+/// The index check `FD_SET` and friends call under `_FORTIFY_SOURCE`;
+/// out of range, glibc 2.36's message (debug/fdelt_chk.c) and abort.
 #[no_mangle]
 pub extern "C" fn __fdelt_chk(d: c_long) -> c_long {
     if !(0..c_long::from(FD_SETSIZE)).contains(&d) {
-        // SAFETY: glibc's own failure path; it never returns.
-        unsafe { __chk_fail() }
+        fortify_fail(b"bit out of range 0 - FD_SETSIZE on fd_set")
     }
     d / NFDBITS
 }
