@@ -551,8 +551,12 @@ sub resolve_text {
         return $l;
     }
     if ($r->{name} =~ /^gethostby(name2?|addr)_r$/) {
-        my ($ret, $res, $h) = $r->{ret} =~ /^(-?\d+) \(result (NULL|\{.*\}), h_errno (\S+)\)$/
+        # h_errno is shown only when the call stored it; progs/resolve.c
+        # starts it at 99, which no call stores
+        my ($ret, $res, $h) = $r->{ret} =~ /^(-?\d+) \(result (NULL|\{.*\})(?:, h_errno (\S+))?\)$/
             or return "unparsed: $r->{ret}";
+        return "stale h_errno shown: $r->{ret}" if defined $h && $h eq '99';
+        $h //= 99;
         my $l = sprintf 'ghr %s %s -> %s %s', $r->{name}, rstr($a[0]), $ret, rnum($h);
         return "$l NULL" if $res eq 'NULL';
         my ($name) = $res =~ /h_name="([^"]*)"/;
@@ -614,8 +618,9 @@ sub resolve_json {
     }
     if ($f =~ /^gethostby(name2?|addr)_r$/) {
         my $d = $o->{result};
+        return "stale h_errno shown" if defined $d->{h_errno} && $d->{h_errno} eq '99';
         my $l = sprintf 'ghr %s %s -> %s %s', $f, $f eq 'gethostbyaddr_r' ? $a->{addr} : $s->($a->{name}), $rc,
-            rnum($d->{h_errno});
+            rnum($d->{h_errno} // 99);
         my $he = $d->{result} or return "$l NULL";
         return join ' ', $l, $he->{h_name}, 0, scalar @{ $he->{h_aliases} }, @{ $he->{h_addr_list} };
     }

@@ -12,6 +12,7 @@ use core::ffi::{c_int, c_void};
 use core::mem::MaybeUninit;
 
 use crate::header::errno::{errno, set_errno};
+use crate::header::netdb::gethostby::RetH;
 use crate::header::netdb::{addrinfo, hostent, protoent, servent, EAI_SYSTEM};
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::{self, Descs};
@@ -19,7 +20,7 @@ use crate::trace::event::{
     AuxBuf, AuxReader, AuxWriter, Event, FdDesc, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MAX, AUX_MMSG, AUX_MMSG_IOV,
     AUX_POLLFDS,
 };
-use crate::trace::resolve::{ResolveAux, RESULTS_MAX};
+use crate::trace::resolve::{ResolveAux, H_ERRNO_UNSET, RESULTS_MAX};
 use crate::trace::{config::Config, fdtable, runtime, Func};
 
 /// Payload bytes gathered from several buffers (iovecs) for one event.
@@ -509,44 +510,38 @@ unsafe fn alias_list(a: &mut ResolveAux, list: *const *mut core::ffi::c_char) {
     }
 }
 
-/// A `_r` hostent call's event (`ret` its return code): the query, the
-/// caller's `*h_errnop` and `*result` after the call.
+/// A `_r` hostent call's event (`rh` its return code and what it stored in
+/// `*h_errnop`): the query, that `h_errno` (only if the call set it) and
+/// `*result` after the call.
 ///
 /// # Safety
-/// As `hostent_event`; `result` and `h_errnop` are NULL or the call's
-/// pointers, `*result` NULL or the entry the call filled.
+/// As `hostent_event`; `result` is NULL or the call's pointer, `*result`
+/// NULL or the entry the call filled.
 pub(crate) unsafe fn hostent_r_event(
     cap: &mut Cap,
     name: *const core::ffi::c_char,
     addr: *const c_void,
     len: u32,
     result: *const *mut hostent,
-    h_errnop: *const c_int,
-    ret: c_int,
+    rh: RetH,
 ) -> i64 {
     if !addr.is_null() {
         // SAFETY: the caller's contract.
         cap.set_addr(unsafe { accepted(addr, (len as usize).min(ADDR_MAX)) });
     }
     // SAFETY: the caller's contract.
-    let (name, he, h) = unsafe {
-        (
-            c_str(name, NAME_MAX),
-            result.as_ref().and_then(|r| r.as_ref()),
-            h_errnop.as_ref().copied().unwrap_or(0),
-        )
-    };
+    let (name, he) = unsafe { (c_str(name, NAME_MAX), result.as_ref().and_then(|r| r.as_ref())) };
     cap.aux(|w| {
         let mut a = ResolveAux { w };
         a.string(name);
-        a.int(h);
+        a.int(rh.h.unwrap_or(H_ERRNO_UNSET));
         a.flag(he.is_some());
         if let Some(he) = he {
             // SAFETY: the entry the call just filled.
             unsafe { hostent_body(&mut a, he) };
         }
     });
-    i64::from(ret)
+    i64::from(rh.ret)
 }
 
 /// A services call's event: the query (`name` for getservbyname), `proto`

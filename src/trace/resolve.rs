@@ -18,7 +18,8 @@
 //!   count` and per address `u8 len` + bytes (at most `RESULTS_MAX` of each
 //!   list follow their count). `ret` 0 when found, else the `h_errno` value.
 //! - `gethostbyname_r`/`gethostbyname2_r`/`gethostbyaddr_r`: the query as
-//!   above, `i32 h_errno` (`*h_errnop` after the call), `u8 found` (`*result`
+//!   above, `i32 h_errno` (what the call stored in `*h_errnop`, or
+//!   `H_ERRNO_UNSET` when it left it alone), `u8 found` (`*result`
 //!   not NULL) and, when found, the entry as above. `ret` is the return code;
 //!   `args` the query's then `buflen`.
 //! - `getservbyname(_r)`: name, proto; `getservbyport(_r)`: proto (the port
@@ -36,6 +37,10 @@ use super::func::Func;
 use super::names::{self, Names, Table};
 
 const NULL_STR: u16 = 0xffff;
+
+/// The `h_errno` word of a `_r` hostent event when the call did not store
+/// `*h_errnop` (no real `h_errno` value is this far from 0).
+pub(crate) const H_ERRNO_UNSET: i32 = i32::MIN;
 
 /// Most results (addrinfo entries, aliases, addresses) kept per event;
 /// more are shown as `...`.
@@ -462,8 +467,10 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             } else {
                 hostent(&mut r, s);
             }
-            s.label("h_errno");
-            s.sym(H_ERRNO, h.into());
+            if h != H_ERRNO_UNSET {
+                s.label("h_errno");
+                s.sym(H_ERRNO, h.into());
+            }
             s.close_result();
             true
         }

@@ -633,6 +633,21 @@ mod tests {
             line(&ev, &TextOptions::default(), &Descs::default()),
             "gethostbyname_r(\"x\", 1024)              = 2 (result NULL, h_errno HOST_NOT_FOUND)\n"
         );
+        // A call that left *h_errnop alone: no h_errno shown.
+        let mut aux = AuxArray::<64>::default();
+        {
+            let mut w = AuxWriter::new(&mut aux);
+            let mut a = ResolveAux { w: &mut w };
+            a.string(Some(b"x"));
+            a.int(crate::trace::resolve::H_ERRNO_UNSET);
+            a.flag(false);
+        }
+        ev.aux = aux.as_bytes();
+        ev.ret = 34;
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &Descs::default()),
+            "gethostbyname_r(\"x\", 1024)              = 34 (result NULL)\n"
+        );
     }
 
     #[test]

@@ -113,7 +113,9 @@ unsafe fn fill(e: &Entry, caller: &[u8], he: *mut hostent, buf: *mut c_char, buf
     true
 }
 
-/// The `_r` ending shared by the three reentrant calls.
+/// The `_r` ending shared by the three reentrant calls: the return code
+/// and what was stored in `*h_errnop` (`None` when it was left alone, as
+/// glibc leaves it after most successes).
 ///
 /// # Safety
 /// The pointers are the caller's, as the `_r` functions document.
@@ -125,7 +127,7 @@ unsafe fn finish_r(
     buflen: usize,
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
-) -> c_int {
+) -> RetH {
     let f = match a {
         // SAFETY: the caller's buffer and hostent.
         Answer::Found(e) if unsafe { fill(&e, caller, ret, buf, buflen) } => {
@@ -140,7 +142,7 @@ unsafe fn finish_r(
                 set_h_errno(h);
             }
             set_errno(Errno(0));
-            return 0;
+            return RetH { ret: 0, h: e.h_errno };
         }
         Answer::Found(_) => core_hostent::RANGE,
         Answer::Failed(f) => f,
@@ -155,7 +157,18 @@ unsafe fn finish_r(
     if let Some(e) = f.errno {
         set_errno(Errno(e));
     }
-    f.ret
+    RetH {
+        ret: f.ret,
+        h: f.h_errno,
+    }
+}
+
+/// A `_r` call's return code and the `*h_errnop` it stored, if any (the
+/// tracer shows only what the call set).
+#[derive(Clone, Copy)]
+pub(crate) struct RetH {
+    pub ret: c_int,
+    pub h: Option<c_int>,
 }
 
 /// A failure of a non-_r call: h_errno unless 0 or untouched, and errno.
@@ -241,7 +254,7 @@ unsafe fn by_name2_r(
     buflen: usize,
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
-) -> c_int {
+) -> RetH {
     // SAFETY: `name` is a C string (the contract).
     let name = unsafe { c_opt(name) }.unwrap_or(&[]);
     let a = core_hostent::by_name(&mut system_sources(), name, af, room(buf, buflen));
@@ -265,8 +278,9 @@ pub unsafe extern "C" fn gethostbyname2_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, af, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
-        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, h_errnop, rc) },
+        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
     )
+    .ret
 }
 
 #[no_mangle]
@@ -284,8 +298,9 @@ pub unsafe extern "C" fn gethostbyname_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, core_hostent::AF_INET, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
-        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, h_errnop, rc) },
+        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
     )
+    .ret
 }
 
 #[no_mangle]
@@ -310,8 +325,9 @@ pub unsafe extern "C" fn gethostbyaddr_r(
             unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
         },
         // SAFETY: the address passed (`len` bytes) and the call's result pointers.
-        |cap, &rc| unsafe { trace::hostent_r_event(cap, ptr::null(), addr, len, result, h_errnop, rc) },
+        |cap, &rc| unsafe { trace::hostent_r_event(cap, ptr::null(), addr, len, result, rc) },
     )
+    .ret
 }
 
 /// gethostbyname2 itself.

@@ -18,7 +18,7 @@ use crate::resolve::lookup::Caller;
 use crate::resolve::system::SystemSources;
 
 mod getaddrinfo;
-mod gethostby;
+pub(crate) mod gethostby;
 mod getnameinfo;
 mod kernel;
 mod strings;
