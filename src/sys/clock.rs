@@ -34,3 +34,24 @@ pub fn monotonic_ns() -> u64 {
 pub fn monotonic_millis() -> i64 {
     (monotonic_ns() / 1_000_000) as i64
 }
+
+/// Sleeps for `ms` milliseconds (`clock_nanosleep`, not a cancellation
+/// point; an interruption ends the sleep early).
+pub fn sleep_ms(ms: u64) {
+    let ts = libc::timespec {
+        tv_sec: (ms / 1000) as i64,
+        tv_nsec: ((ms % 1000) * 1_000_000) as i64,
+    };
+    // SAFETY: a valid relative timespec; no remainder wanted.
+    let _ = unsafe {
+        super::raw::syscall6(
+            libc::SYS_clock_nanosleep,
+            libc::CLOCK_MONOTONIC as usize,
+            0,
+            &ts as *const libc::timespec as usize,
+            0,
+            0,
+            0,
+        )
+    };
+}

@@ -153,21 +153,116 @@ pub fn sockname(fd: i32, peer: bool, buf: &mut [u8; 128]) -> Result<usize> {
     Ok((len as usize).min(buf.len()))
 }
 
-/// Writes all of `buf` to `fd` (retrying on EINTR and after a short
-/// write), not a cancellation point. One `write` suffices for a line of up to
-/// `PIPE_BUF` bytes to a pipe or an `O_APPEND` file, which therefore never
-/// interleaves with another writer's.
-pub fn write_all(fd: i32, mut buf: &[u8]) -> Result<()> {
-    while !buf.is_empty() {
-        // SAFETY: `buf` is readable for its length.
-        match check(unsafe { syscall6(libc::SYS_write, fd as usize, buf.as_ptr() as usize, buf.len(), 0, 0, 0) }) {
+/// Runs `op` (one write-like syscall of the bytes from `done` on, which
+/// returns the kernel's raw answer) until all `len` bytes are written:
+/// EINTR retried, a short write continued, and with `wait` an EAGAIN of a
+/// non-blocking descriptor waited for (as a blocking one would block).
+pub(super) fn write_fully(fd: i32, len: usize, wait: bool, mut op: impl FnMut(usize) -> isize) -> Result<()> {
+    let mut done = 0;
+    while done < len {
+        match check(op(done)) {
             Ok(0) => return Err(super::Errno(libc::EIO)),
-            Ok(n) => buf = buf.get(n..).unwrap_or(&[]),
+            Ok(n) => done += n,
             Err(e) if e.0 == libc::EINTR => continue,
+            Err(e) if e.0 == libc::EAGAIN && wait => wait_writable(fd),
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// Writes all of `buf` to `fd` (retrying on EINTR and after a short
+/// write), not a cancellation point. One `write` suffices for a line of up to
+/// `PIPE_BUF` bytes to a pipe or an `O_APPEND` file, which therefore never
+/// interleaves with another writer's.
+pub fn write_all(fd: i32, buf: &[u8]) -> Result<()> {
+    write_fully(fd, buf.len(), false, |done| {
+        raw_write(fd, buf.get(done..).unwrap_or(&[]))
+    })
+}
+
+fn raw_write(fd: i32, b: &[u8]) -> isize {
+    // SAFETY: `b` is readable for its length.
+    unsafe { syscall6(libc::SYS_write, fd as usize, b.as_ptr() as usize, b.len(), 0, 0, 0) }
+}
+
+/// Waits until `fd` can be written (a non-blocking descriptor that
+/// answered EAGAIN): `poll` without a timeout, EINTR retried.
+fn wait_writable(fd: i32) {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: one valid pollfd.
+        match check(unsafe {
+            syscall6(
+                libc::SYS_poll,
+                &mut p as *mut libc::pollfd as usize,
+                1,
+                usize::MAX,
+                0,
+                0,
+                0,
+            )
+        }) {
+            Err(e) if e.0 == libc::EINTR => continue,
+            _ => return,
+        }
+    }
+}
+
+/// `write_all`, but a descriptor in non-blocking mode that answers EAGAIN
+/// is waited for, so no line is lost.
+pub fn write_all_waiting(fd: i32, buf: &[u8]) -> Result<()> {
+    write_fully(fd, buf.len(), true, |done| {
+        raw_write(fd, buf.get(done..).unwrap_or(&[]))
+    })
+}
+
+/// All of `buf` to socket `fd` with `MSG_NOSIGNAL` (no `SIGPIPE` when the
+/// peer is gone: EPIPE instead); EAGAIN waited for.
+pub fn send_all_nosignal(fd: i32, buf: &[u8]) -> Result<()> {
+    write_fully(fd, buf.len(), true, |done| {
+        let b = buf.get(done..).unwrap_or(&[]);
+        // SAFETY: `b` is readable for its length; no address.
+        unsafe {
+            syscall6(
+                libc::SYS_sendto,
+                fd as usize,
+                b.as_ptr() as usize,
+                b.len(),
+                libc::MSG_NOSIGNAL as usize,
+                0,
+                0,
+            )
+        }
+    })
+}
+
+/// Clears `O_NONBLOCK` in `fd`'s status flags (the tracer's own open file
+/// description, opened non-blocking only so that a FIFO without a reader
+/// does not block the open).
+pub fn set_blocking(fd: i32) -> Result<()> {
+    // SAFETY: integer commands.
+    let fl = check(unsafe { syscall6(libc::SYS_fcntl, fd as usize, libc::F_GETFL as usize, 0, 0, 0, 0) })?;
+    if fl & libc::O_NONBLOCK as usize == 0 {
+        return Ok(());
+    }
+    // SAFETY: as above.
+    check(unsafe {
+        syscall6(
+            libc::SYS_fcntl,
+            fd as usize,
+            libc::F_SETFL as usize,
+            fl & !(libc::O_NONBLOCK as usize),
+            0,
+            0,
+            0,
+        )
+    })
+    .map(|_| ())
 }
 
 /// One request/reply exchange with the kernel's socket diagnostics

@@ -38,6 +38,13 @@ pub fn cached_tid() -> i32 {
     t
 }
 
+/// The calling thread's cached id, if it has one (no syscall).
+pub fn known_tid() -> Option<i32> {
+    // SAFETY: plain accessor of an initial-exec thread-local int.
+    let t = unsafe { sockshim_trace_tid() };
+    (t != 0).then_some(t)
+}
+
 /// Clears this thread's cached id (the child side of fork: its one thread
 /// has a new id but the parent thread's thread-locals).
 pub fn forget_tid() {
@@ -139,9 +146,8 @@ pub fn read_own_stack(addr: usize, buf: &mut [u8]) -> bool {
     }
 }
 
-/// The soft `RLIMIT_NOFILE`: one more than the highest descriptor number
-/// the process may open.
-pub fn nofile_limit() -> Result<u64> {
+/// `prlimit64(0, resource, NULL, &old)`: the process's limit (soft, hard).
+pub fn rlimit(resource: i32) -> Result<(u64, u64)> {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -151,14 +157,58 @@ pub fn nofile_limit() -> Result<u64> {
         syscall6(
             libc::SYS_prlimit64,
             0,
-            libc::RLIMIT_NOFILE as usize,
+            resource as usize,
             0,
             &mut lim as *mut libc::rlimit as usize,
             0,
             0,
         )
     })?;
-    Ok(lim.rlim_cur)
+    Ok((lim.rlim_cur, lim.rlim_max))
+}
+
+/// `prlimit64(pid, resource, new, old)` with the caller's pointers (the
+/// kernel checks them): glibc's `setrlimit`, `prlimit` and friends.
+///
+/// # Safety
+/// `new` is NULL or readable as a `struct rlimit`, `old` NULL or writable
+/// as one (or invalid, and the kernel answers EFAULT).
+pub unsafe fn prlimit(pid: i32, resource: i32, new: *const libc::rlimit, old: *mut libc::rlimit) -> Result<i32> {
+    // SAFETY: forwarded contract.
+    check(unsafe {
+        syscall6(
+            libc::SYS_prlimit64,
+            pid as usize,
+            resource as usize,
+            new as usize,
+            old as usize,
+            0,
+            0,
+        )
+    })
+    .map(|v| v as i32)
+}
+
+/// The soft `RLIMIT_NOFILE`: one more than the highest descriptor number
+/// the process may open.
+pub fn nofile_limit() -> Result<u64> {
+    rlimit(libc::RLIMIT_NOFILE as i32).map(|(soft, _)| soft)
+}
+
+/// `geteuid()`.
+pub fn geteuid() -> u32 {
+    // SAFETY: no arguments; geteuid cannot fail.
+    unsafe { syscall6(libc::SYS_geteuid, 0, 0, 0, 0, 0, 0) as u32 }
+}
+
+/// `prctl(option, a2, a3, a4, a5)` with the caller's arguments (the kernel
+/// checks any pointer among them).
+///
+/// # Safety
+/// The arguments are valid for `option` as prctl(2) documents.
+pub unsafe fn prctl(option: i32, a2: usize, a3: usize, a4: usize, a5: usize) -> Result<i32> {
+    // SAFETY: forwarded contract.
+    check(unsafe { syscall6(libc::SYS_prctl, option as usize, a2, a3, a4, a5, 0) }).map(|v| v as i32)
 }
 
 extern "C" {
