@@ -1109,7 +1109,8 @@ int pselect(int nfds,
             const sigset_t *sigmask);
 
 /**
- * The index check `FD_SET` and friends call under `_FORTIFY_SOURCE`.
+ * The index check `FD_SET` and friends call under `_FORTIFY_SOURCE`;
+ * out of range, glibc 2.36's message (debug/fdelt_chk.c) and abort.
  */
 long __fdelt_chk(long d);
 

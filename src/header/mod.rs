@@ -9,6 +9,8 @@ pub mod netinet_tcp;
 pub mod poll;
 pub mod sockshim;
 pub mod sys_epoll;
+pub mod sys_prctl;
+pub mod sys_resource;
 pub mod sys_select;
 pub mod sys_socket;
 pub mod sys_uio;

@@ -205,7 +205,7 @@ pub(crate) fn traced<'a, T: RetVal>(
         let ev = Event {
             func,
             pid: runtime::pid(),
-            tid: sys::proc::cached_tid() as u32,
+            tid: runtime::tid(),
             time_ns: start,
             dur_ns: end.saturating_sub(start),
             ret,
@@ -286,7 +286,7 @@ pub(crate) fn resolution_traced<'a, T>(
         let ev = Event {
             func,
             pid: runtime::pid(),
-            tid: sys::proc::cached_tid() as u32,
+            tid: runtime::tid(),
             time_ns: start,
             dur_ns: end.saturating_sub(start),
             ret,

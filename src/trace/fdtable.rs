@@ -53,10 +53,16 @@ fn decode(v: u32) -> Option<Kind> {
 }
 
 /// What `fd` is: from the table, or asked of the kernel (and remembered).
-/// A descriptor that is not open is "not a socket" (and not remembered).
+/// A descriptor that is not open is "not a socket" (and not remembered);
+/// so is one first seen in a seccomp sandbox.
 pub fn kind(fd: i32) -> Kind {
     if let Some(k) = slot(fd).and_then(|s| decode(s.load(Relaxed))) {
         return k;
+    }
+    if super::dest::sandboxed() {
+        // No question to the kernel in a sandbox (a filter may kill for
+        // fstat): a descriptor first seen there is not traced.
+        return Kind::NotSocket;
     }
     let k = match sys::fd::fstat(fd) {
         Ok(st) if st.is_socket() => Kind::Socket {

@@ -18,6 +18,7 @@
 pub mod config;
 pub mod decode;
 pub mod desccache;
+pub mod dest;
 pub mod diag;
 pub mod event;
 pub mod fdtable;
@@ -25,9 +26,11 @@ pub mod func;
 pub mod json;
 pub mod names;
 pub mod out;
+pub mod recfile;
 pub mod record;
 pub mod resolve;
 pub mod runtime;
+pub mod sink;
 pub mod sockaddr;
 pub mod text;
 

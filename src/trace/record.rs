@@ -11,6 +11,9 @@
 //!   16 u64 next free offset (the writers' atomic fetch-add counter)
 //!   24 u32 chunk size          28 u32 pid of the creator
 //!   32 u64 creation time (ns since the epoch)
+//!   40 u64 bytes of the file reserved with fallocate: writers never store
+//!      past it (0 in files written before the field existed: the file's
+//!      size is taken instead)
 //! records, from offset 64, each 8-byte aligned, never across a chunk boundary:
 //!   0  u32 length (multiple of 8, header included)
 //!   4  u32 commit word: COMMIT ^ length once the record is complete
@@ -43,7 +46,9 @@ pub(crate) const VERSION: u32 = 1;
 pub(crate) const HEADER_SIZE: usize = 64;
 /// Offset of the writers' counter in the header.
 pub(crate) const OFF_NEXT: usize = 16;
-/// The file grows and is mapped in chunks of this size.
+/// Offset of the reserved size in the header.
+pub(crate) const OFF_SIZE: usize = 40;
+/// The file is mapped in chunks of this size (it grows in smaller steps).
 pub(crate) const CHUNK: usize = 8 << 20;
 pub(crate) const COMMIT: u32 = 0x5ec0_c0de;
 pub(crate) const PAD: u32 = 0xfadd_ed00;
@@ -66,6 +71,7 @@ pub(crate) fn encode_header(pid: u32, time_ns: u64) -> [u8; HEADER_SIZE] {
     h[24..28].copy_from_slice(&(CHUNK as u32).to_le_bytes());
     h[28..32].copy_from_slice(&pid.to_le_bytes());
     h[32..40].copy_from_slice(&time_ns.to_le_bytes());
+    h[40..48].copy_from_slice(&(HEADER_SIZE as u64).to_le_bytes());
     h
 }
 
@@ -141,6 +147,9 @@ pub(crate) fn encode_fd(pid: u32, fd: i32, time_ns: u64, d: &FdDesc, buf: &mut [
 /// Why a file is not a recording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordError {
+    /// A file of no bytes: a process stopped before its recording had a
+    /// header (a valid recording with no calls).
+    Empty,
     TooShort,
     BadMagic,
     UnsupportedVersion(u32),
@@ -149,6 +158,7 @@ pub enum RecordError {
 impl core::fmt::Display for RecordError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
+            RecordError::Empty => write!(f, "an empty recording (no calls)"),
             RecordError::TooShort => write!(f, "too short for a sockshim recording header"),
             RecordError::BadMagic => write!(f, "not a sockshim recording (bad magic)"),
             RecordError::UnsupportedVersion(v) => write!(f, "unsupported recording version {v}"),
@@ -198,6 +208,9 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 }
 
 pub fn read_header(file: &[u8]) -> Result<Header, RecordError> {
+    if file.is_empty() {
+        return Err(RecordError::Empty);
+    }
     if file.len() < HEADER_SIZE {
         return Err(RecordError::TooShort);
     }
@@ -231,6 +244,15 @@ pub struct Reader<'a> {
 
 /// A reader over `file`, or why it is not a recording.
 pub fn records(file: &[u8]) -> Result<Reader<'_>, RecordError> {
+    if file.is_empty() {
+        return Ok(Reader {
+            file,
+            pos: 0,
+            end: 0,
+            chunk: CHUNK,
+            skipped: 0,
+        });
+    }
     let h = read_header(file)?;
     let end = (h.end as usize).min(file.len());
     let chunk = if h.chunk >= 4096 && h.chunk.is_multiple_of(8) {
@@ -470,6 +492,8 @@ mod tests {
         assert!(r.next().is_none());
         assert!(r.skipped >= 2);
         assert_eq!(records(b"nope").err(), Some(RecordError::TooShort));
+        assert_eq!(records(b"").map(|r| r.count()), Ok(0));
+        assert_eq!(read_header(b"").err(), Some(RecordError::Empty));
         assert_eq!(records(&[0u8; 64]).err(), Some(RecordError::BadMagic));
     }
 }
