@@ -58,6 +58,13 @@ deps:
 	command -v nm >/dev/null || missing="$$missing binutils"; \
 	command -v uptime >/dev/null || missing="$$missing procps"; \
 	command -v timeout >/dev/null || missing="$$missing coreutils"; \
+	command -v strace >/dev/null || missing="$$missing strace"; \
+	command -v unshare >/dev/null || missing="$$missing util-linux"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	[ -x /usr/sbin/sshd ] || missing="$$missing openssh-server"; \
+	command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || missing="$$missing dnsmasq-base"; \
+	command -v valgrind >/dev/null || missing="$$missing valgrind"; \
+	command -v ssh >/dev/null && command -v scp >/dev/null || missing="$$missing openssh-client"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -158,9 +165,13 @@ check-resolve: lib samples
 	prove -j3 --exec '' build/so/resolve.t build/a/resolve.t build/preload/resolve.t
 
 # Tracing: golden files derived from strace, strace comparison, stress, SIGKILL,
-# signals, the whole suite with recording on, descriptor classification, fork/exec.
+# signals, the whole suite with recording on, descriptor classification, fork/exec
+# (run.sh); the tracer never harms the program: full disks, file-size limits,
+# FIFOs, /dev/full, read-only directories, planted symlinks, low descriptor
+# limits, descriptors closed underneath (harm.sh); seccomp sandboxes and sshd
+# (sandbox.sh).
 check-trace: lib cli samples check-c
-	prove --exec bash c-tests/trace/run.sh
+	prove --exec bash c-tests/trace/run.sh c-tests/trace/harm.sh c-tests/trace/sandbox.sh
 
 # make install into a scratch DESTDIR, then build a program with pkg-config,
 # shared and static, and run both; then make uninstall leaves nothing.

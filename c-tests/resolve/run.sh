@@ -112,20 +112,9 @@ SECS=${RESOLVE_SECS:-3}
 ONLY=${RESOLVE_ONLY:-}	# a debugging aid: run only these labels (and the ruptime part)
 T0=$SECONDS
 
-n=0
-failed=0
+# shellcheck source=../tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 ndiff=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-diag() { echo "$*" | sed 's/^/# /'; }
-diagf() {
-	[ -s "$1" ] || return 0
-	echo "# --- $2:"
-	head -c 3000 "$1" | tr -d '\000' | head -n 30 | sed 's/^/#   /'
-}
-bail() { echo "Bail out! $*"; exit 1; }
 
 penv=()
 prove=()

@@ -108,20 +108,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---- TAP -------------------------------------------------------------
-n=0
-failed=0
-ok()     { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip()   { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# check COND-STATUS DESCRIPTION: 0 = pass
-check()  { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-diag()   { echo "$*" | sed 's/^/# /'; }
-# show the start of a file as diagnostics
-diagf()  {
-	[ -s "$1" ] || return 0
-	echo "# --- $2:"
-	head -c 2000 "$1" | tr -d '\000' | head -n 20 | sed 's/^/#   /'
-}
+# shellcheck source=../tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 # ---- running samples ---------------------------------------------------
 # Samples run as: timeout -k 2 SECS env [LD_PRELOAD=...] [VAR=...] BINDIR/prog

@@ -56,19 +56,8 @@ KILL_ROUNDS=${TRACE_KILL_ROUNDS:-5}
 . "$HERE/env.sh"
 
 # ---- TAP -------------------------------------------------------------------
-n=0
-failed=0
-ok()     { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip()   { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check()  { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-diag()   { printf '%s\n' "$*" | sed 's/^/# /'; }
-diagf()  {	# diagf FILE TITLE [LINES]: the start of a file as diagnostics
-	[ -s "$1" ] || return 0
-	echo "# --- $2:"
-	head -c 4000 "$1" | tr -d '\000' | head -n "${3:-15}" | sed 's/^/#   /'
-}
-bail() { echo "Bail out! $*"; exit 1; }
+# shellcheck source=../tap.sh
+. "$ROOT/c-tests/tap.sh"
 on() { case $GROUPS_ON in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- set-up ----------------------------------------------------------------
@@ -835,5 +824,4 @@ on resolve && resolve_group
 on forks && forks_group
 on cli && cli_group
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_end
