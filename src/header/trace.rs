@@ -20,6 +20,7 @@ use crate::trace::event::{
     AuxBuf, AuxReader, AuxWriter, Event, FdDesc, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MAX, AUX_MMSG, AUX_MMSG_IOV,
     AUX_POLLFDS,
 };
+use crate::trace::func::Learns;
 use crate::trace::resolve::{ResolveAux, H_ERRNO_UNSET, RESULTS_MAX};
 use crate::trace::{config::Config, fdtable, runtime, Func};
 
@@ -180,7 +181,7 @@ pub(crate) fn traced<'a, T: RetVal>(
         pre(&mut cap);
     }
     let describe = report && runtime::describing();
-    let desc_arg = if describe && decode::takes_fd_first(func) {
+    let desc_arg = if describe && func.fd_first() {
         runtime::describe(args[0] as c_int)
     } else {
         None
@@ -618,7 +619,7 @@ fn emit_described(ev: &Event, arg: Option<&FdDesc>) {
     let mut ret = None;
     let mut pair = [None, None];
     if !ev.failed() {
-        if decode::returns_fd(ev.func) {
+        if ev.func.returns_fd() {
             ret = runtime::describe(ev.ret as c_int);
         } else if ev.func == Func::Socketpair {
             let mut r = AuxReader::new(ev.aux);
@@ -651,15 +652,13 @@ fn emit_described(ev: &Event, arg: Option<&FdDesc>) {
 fn note_endpoints(ev: &Event, now: u64) {
     let ok = !ev.failed();
     let arg = ev.int(0);
-    match ev.func {
-        Func::Bind | Func::Connect if ok || ev.errno == libc::EINPROGRESS => record_desc(arg, now),
-        Func::Socket | Func::Accept | Func::Accept4 | Func::Dup | Func::Dup2 | Func::Dup3 if ok => {
+    match ev.func.spec().learns {
+        Learns::ArgEndpoints if ok || ev.errno == libc::EINPROGRESS => record_desc(arg, now),
+        Learns::NewFd if ok => record_desc(ev.ret as c_int, now),
+        Learns::NewFdIfDupfd if ok && matches!(ev.int(1), libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
             record_desc(ev.ret as c_int, now)
         }
-        Func::Fcntl if ok && matches!(ev.int(1), libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
-            record_desc(ev.ret as c_int, now)
-        }
-        Func::Socketpair if ok => {
+        Learns::Pair if ok => {
             let mut r = AuxReader::new(ev.aux);
             let fds = [r.i32(), r.i32()];
             for (fd, d) in fds.into_iter().zip(runtime::describe_pair(fds[0], fds[1])) {
@@ -669,7 +668,7 @@ fn note_endpoints(ev: &Event, now: u64) {
                 }
             }
         }
-        Func::Recvmsg if ok => {
+        Learns::Rights if ok => {
             let mut fds = [0i32; OTHERS_MAX];
             let n = decode::event_fds(ev, &mut fds);
             for &fd in &fds[..n] {
@@ -678,7 +677,7 @@ fn note_endpoints(ev: &Event, now: u64) {
         }
         _ => {}
     }
-    if decode::takes_fd_first(ev.func) && fdtable::unrecorded_socket(arg) {
+    if ev.func.fd_first() && fdtable::unrecorded_socket(arg) {
         record_desc(arg, now);
     }
 }

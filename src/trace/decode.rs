@@ -551,7 +551,7 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             }
             _ => false,
         },
-        f if f.class() == "resolve" => super::resolve::result(ev, s),
+        f if f.class() == super::func::Class::Resolve => super::resolve::result(ev, s),
         _ => false,
     }
 }
@@ -565,55 +565,6 @@ pub(crate) fn hex_return(ev: &Event) -> bool {
 /// A readiness call that returned 0: strace's ` (Timeout)`.
 pub(crate) fn timed_out(ev: &Event) -> bool {
     matches!(ev.func, Func::Poll | Func::Ppoll | Func::Select | Func::Pselect) && !ev.failed() && ev.ret == 0
-}
-
-/// Functions whose first argument is a descriptor (strace's `-yy`
-/// annotates it).
-pub fn takes_fd_first(f: Func) -> bool {
-    !matches!(
-        f,
-        Func::Socket
-            | Func::Socketpair
-            | Func::Poll
-            | Func::Ppoll
-            | Func::Select
-            | Func::Pselect
-            | Func::EpollCreate
-            | Func::EpollCreate1
-            | Func::CloseRange
-            | Func::Closefrom
-            | Func::Getaddrinfo
-            | Func::Getnameinfo
-            | Func::Gethostbyname
-            | Func::Gethostbyname2
-            | Func::Gethostbyaddr
-            | Func::GethostbynameR
-            | Func::Gethostbyname2R
-            | Func::GethostbyaddrR
-            | Func::Getservbyname
-            | Func::Getservbyport
-            | Func::GetservbynameR
-            | Func::GetservbyportR
-            | Func::Getprotobyname
-            | Func::Getprotobynumber
-            | Func::GetprotobynameR
-            | Func::GetprotobynumberR
-    )
-}
-
-/// Functions whose return value is a new descriptor.
-pub fn returns_fd(f: Func) -> bool {
-    matches!(
-        f,
-        Func::Socket
-            | Func::Accept
-            | Func::Accept4
-            | Func::Dup
-            | Func::Dup2
-            | Func::Dup3
-            | Func::EpollCreate
-            | Func::EpollCreate1
-    )
 }
 
 fn protocol(s: &mut dyn Sink, domain: i32, p: i32) {

@@ -32,7 +32,7 @@ pub fn format_json(ev: &Event, strsize: usize, descs: &Descs, o: &mut Out) {
     o.str(",\"func\":\"");
     o.str(ev.func.name());
     o.str("\",\"class\":\"");
-    o.str(ev.func.class());
+    o.str(ev.func.class().name());
     o.str("\",\"args\":{");
     {
         let mut s = JsonSink::new(o, strsize);
@@ -48,7 +48,7 @@ pub fn format_json(ev: &Event, strsize: usize, descs: &Descs, o: &mut Out) {
         }
         o.byte(b'"');
     } else {
-        if decode::returns_fd(ev.func) {
+        if ev.func.returns_fd() {
             if let Some(d) = descs.ret {
                 o.str(",\"ret_desc\":");
                 put_desc_json(o, d);

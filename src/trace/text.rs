@@ -159,7 +159,7 @@ fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
         decode::result(ev, &mut s);
         return;
     }
-    if decode::returns_fd(ev.func) {
+    if ev.func.returns_fd() {
         put_fd(o, ev.ret, descs.ret);
     } else if decode::hex_return(ev) {
         // strace's `%#lx`: `0`, `0x2`.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sockshim::trace::config;
-use sockshim::trace::decode::{event_fds, returns_fd, takes_fd_first, Descs};
+use sockshim::trace::decode::{event_fds, Descs};
 use sockshim::trace::event::{AuxReader, Event, FdDesc};
 use sockshim::trace::func::{Func, FuncSet};
 use sockshim::trace::json;
@@ -156,10 +156,10 @@ impl Endpoints {
             others,
             ..Descs::default()
         };
-        if takes_fd_first(ev.func) {
+        if ev.func.fd_first() {
             d.arg = get(ev.int(0).into());
         }
-        if !ev.failed() && returns_fd(ev.func) {
+        if !ev.failed() && ev.func.returns_fd() {
             d.ret = get(ev.ret);
         }
         if ev.func == Func::Socketpair && !ev.failed() {
@@ -182,16 +182,12 @@ fn learnt_during(rec: &Record<'_>, ev: &Event<'_>) -> bool {
     matches!(rec, Record::Fd { pid, time_ns, .. } if *pid == ev.pid && *time_ns <= ev.time_ns.saturating_add(ev.dur_ns))
 }
 
-/// Bytes a call moved: `(sent, received)`.
+/// Bytes a call moved: `(sent, received)` (the table's direction).
 fn transferred(ev: &Event<'_>) -> (u64, u64) {
     if ev.failed() {
         return (0, 0);
     }
-    match ev.func {
-        Func::Send | Func::Sendto | Func::Sendmsg | Func::Sendmmsg | Func::Write | Func::Writev => (ev.data_total, 0),
-        Func::Recv | Func::Recvfrom | Func::Recvmsg | Func::Recvmmsg | Func::Read | Func::Readv => (0, ev.data_total),
-        _ => (0, 0),
-    }
+    ev.func.transferred(ev.data_total)
 }
 
 /// The set `-e trace=` selects when decoding (everything recorded otherwise).
@@ -286,7 +282,7 @@ fn write_lines(records: &[Record<'_>], filter: FuncSet, format: &Format, out: &m
         if filter.contains(ev.func) {
             // The live trace describes the first argument before the call
             // (strace's `bind(3<TCP:[inode]>, ...)`), the rest after it.
-            let arg_before = if format.decode_fds > 0 && takes_fd_first(ev.func) {
+            let arg_before = if format.decode_fds > 0 && ev.func.fd_first() {
                 endpoints.notes.get(ev.pid, ev.int(0)).copied()
             } else {
                 None
@@ -556,7 +552,10 @@ int main(void) {
         assert!(e.contains("none-%p"), "{e}");
         std::fs::write(dir.join("rec"), "").unwrap();
         assert_eq!(recordings(&name("rec")).unwrap(), vec![dir.join("rec")]);
+        // Empty: a process stopped before its header, a recording with no calls.
+        assert_eq!(Loaded::read(&name("rec")).unwrap().records().0.len(), 0);
         // Not a recording: the reader's own words.
+        std::fs::write(dir.join("rec"), "abc").unwrap();
         let e = Loaded::read(&name("rec")).err().unwrap();
         assert!(e.contains("too short"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
