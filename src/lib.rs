@@ -32,6 +32,11 @@ pub mod trace;
 #[cfg(feature = "ffi")]
 mod layout_check;
 
+/// The ELF constructor (`.init_array`): reads the configuration when the
+/// library is loaded and starts tracing if asked.
+#[cfg(feature = "ffi")]
+mod init;
+
 /// Panics never cross the C boundary: the profiles set `panic = "abort"`,
 /// and a panic (a bug of ours) stops the process at once.
 #[cfg(all(feature = "ffi", not(test), panic = "abort"))]

@@ -2,6 +2,8 @@
 //! types, constants and functions with glibc's layout and signatures.
 
 pub mod arpa_inet;
+/// The capture of the program's memory for a traced call's event.
+pub(crate) mod capture;
 pub mod fcntl;
 pub mod netdb;
 pub mod netinet_in;
@@ -20,7 +22,7 @@ pub mod unistd;
 /// The tracing skin: the `call!` wrapper every exported function goes through.
 pub(crate) mod trace;
 
-mod errno;
+pub(crate) mod errno;
 
 /// `ssize_t` (declared by <sys/types.h>, which the header includes).
 pub type ssize_t = isize;

@@ -2,8 +2,9 @@
 
 use core::ffi::{c_int, c_short};
 
+use super::capture;
 use super::errno::{__chk_fail, ret};
-use super::trace::{self as tr, call, p};
+use super::trace::{call, p};
 use crate::sys;
 use crate::trace::Func;
 
@@ -39,7 +40,7 @@ pub unsafe extern "C" fn poll(fds: *mut pollfd, nfds: nfds_t, timeout: c_int) ->
         // SAFETY: the caller's pollfd array, checked by the kernel.
         || unsafe { sys::poll::poll(fds.cast(), nfds, timeout) },
         // SAFETY: on success the kernel read and wrote the `nfds` entries.
-        |cap, r| unsafe { tr::pollfds(cap, fds.cast(), nfds, r) },
+        |cap, r| unsafe { capture::pollfds(cap, fds.cast(), nfds, r) },
     ))
 }
 
@@ -72,8 +73,8 @@ pub unsafe extern "C" fn ppoll(
         || unsafe { sys::poll::ppoll(fds.cast(), nfds, ts.cast(), sigmask.cast()) },
         |cap, r| {
             // SAFETY: on success the kernel read and wrote the `nfds` entries.
-            unsafe { tr::pollfds(cap, fds.cast(), nfds, r) };
-            tr::aux_time(cap, given);
+            unsafe { capture::pollfds(cap, fds.cast(), nfds, r) };
+            capture::aux_time(cap, given);
         },
     ))
 }

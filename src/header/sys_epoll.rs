@@ -2,8 +2,9 @@
 
 use core::ffi::{c_int, c_void};
 
+use super::capture;
 use super::errno::ret;
-use super::trace::{self as tr, call, p};
+use super::trace::{call, p};
 use crate::sys;
 use crate::trace::{fdtable, Func};
 
@@ -82,7 +83,7 @@ pub unsafe extern "C" fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mu
         |_| {},
         // SAFETY: the caller's event, checked by the kernel.
         || unsafe { sys::poll::epoll_ctl(epfd, op, fd, event.cast()) },
-        |cap, r| tr::epoll_ctl_event(cap, event.cast(), r),
+        |cap, r| capture::epoll_ctl_event(cap, event.cast(), r),
     ))
 }
 
@@ -97,7 +98,7 @@ pub unsafe extern "C" fn epoll_wait(epfd: c_int, events: *mut epoll_event, maxev
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the kernel wrote `n` events.
-                unsafe { tr::epoll_events(cap, events.cast(), *n as usize) };
+                unsafe { capture::epoll_events(cap, events.cast(), *n as usize) };
             }
         },
     ))
@@ -120,7 +121,7 @@ pub unsafe extern "C" fn epoll_pwait(
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the kernel wrote `n` events.
-                unsafe { tr::epoll_events(cap, events.cast(), *n as usize) };
+                unsafe { capture::epoll_events(cap, events.cast(), *n as usize) };
             }
         },
     ))

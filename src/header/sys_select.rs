@@ -5,8 +5,9 @@
 use core::cell::Cell;
 use core::ffi::{c_int, c_long};
 
+use super::capture;
 use super::errno::{fortify_fail, ret};
-use super::trace::{self as tr, call, p};
+use super::trace::{call, p};
 use crate::sys::{self, poll::KERNEL_SIGSET_SIZE, Errno};
 use crate::trace::Func;
 
@@ -40,8 +41,8 @@ pub unsafe extern "C" fn select(
         Func::Select,
         [nfds as u64, p(readfds), p(writefds), p(exceptfds), p(timeout), 0],
         |cap| {
-            nbytes.set(tr::fd_sets_before(cap, nfds, sets));
-            tv.set(tr::time_arg(timeout.cast()));
+            nbytes.set(capture::fd_sets_before(cap, nfds, sets));
+            tv.set(capture::time_arg(timeout.cast()));
         },
         // SAFETY: the caller's fd_sets and timeval, as glibc uses them.
         || unsafe { select_sys(nfds, readfds, writefds, exceptfds, timeout) },
@@ -56,7 +57,7 @@ pub unsafe extern "C" fn select(
                 _ => None,
             };
             // SAFETY: on success the kernel wrote the sets passed.
-            unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, tv.get(), left, r) }
+            unsafe { capture::fd_sets_after(cap, nbytes.get(), sets, tv.get(), left, r) }
         },
     ))
 }
@@ -164,7 +165,7 @@ pub unsafe extern "C" fn pselect(
             p(timeout),
             p(sigmask),
         ],
-        |cap| nbytes.set(tr::fd_sets_before(cap, nfds, sets)),
+        |cap| nbytes.set(capture::fd_sets_before(cap, nfds, sets)),
         // SAFETY: the caller's fd_sets and mask; the timeout copy and `data` are ours.
         || unsafe {
             sys::poll::pselect6(
@@ -177,7 +178,7 @@ pub unsafe extern "C" fn pselect(
             )
         },
         // SAFETY: on success the kernel wrote the sets passed.
-        |cap, r| unsafe { tr::fd_sets_after(cap, nbytes.get(), sets, time, None, r) },
+        |cap, r| unsafe { capture::fd_sets_after(cap, nbytes.get(), sets, time, None, r) },
     ))
 }
 

@@ -2,10 +2,11 @@
 
 use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
 
+use super::capture;
 use super::errno::{__chk_fail, ret, ret_size};
 use super::ssize_t;
 use super::sys_uio::iovec;
-use super::trace::{self as tr, call, p};
+use super::trace::{call, p};
 use crate::sys;
 use crate::trace::{fdtable, Func};
 
@@ -299,7 +300,7 @@ pub extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
         [domain as u64, ty as u64, protocol as u64, 0, 0, 0],
         |_| {},
         || sys::socket::socket(domain, ty, protocol),
-        |_, r| tr::made_socket(r, || *r.as_ref().unwrap_or(&-1), domain, ty),
+        |_, r| capture::made_socket(r, || *r.as_ref().unwrap_or(&-1), domain, ty),
     ))
 }
 
@@ -338,7 +339,7 @@ pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) 
             if r.is_ok() {
                 fdtable::set_bound(fd);
             }
-            tr::addr_in(cap, addr.cast(), len, r)
+            capture::addr_in(cap, addr.cast(), len, r)
         },
     ))
 }
@@ -360,7 +361,7 @@ unsafe fn accept_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut so
     ret(call!(
         func,
         [fd as u64, p(addr), p(len), flags as u64, 0, 0],
-        |cap| tr::len_before(cap, len),
+        |cap| capture::len_before(cap, len),
         || {
             if func == Func::Accept {
                 // SAFETY: the caller's address buffer and length, checked by the kernel.
@@ -374,7 +375,7 @@ unsafe fn accept_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut so
             if let Ok(new) = r {
                 fdtable::copy(fd, *new);
                 // SAFETY: the call succeeded: the kernel wrote `*len` and the address.
-                unsafe { tr::addr_out(cap, addr.cast(), len) };
+                unsafe { capture::addr_out(cap, addr.cast(), len) };
             }
         },
     ))
@@ -400,7 +401,7 @@ pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_
         |_| {},
         // SAFETY: the caller's address, checked by the kernel.
         || unsafe { sys::socket::connect(fd, addr.cast(), len) },
-        |cap, r| tr::addr_in(cap, addr.cast(), len, r),
+        |cap, r| capture::addr_in(cap, addr.cast(), len, r),
     ))
 }
 
@@ -421,7 +422,7 @@ unsafe fn sockname_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut 
     ret(call!(
         func,
         [fd as u64, p(addr), p(len), 0, 0, 0],
-        |cap| tr::len_before(cap, len),
+        |cap| capture::len_before(cap, len),
         || {
             if func == Func::Getsockname {
                 // SAFETY: the caller's buffer and length, checked by the kernel.
@@ -434,7 +435,7 @@ unsafe fn sockname_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut 
         |cap, r| {
             if r.is_ok() {
                 // SAFETY: the call succeeded: the kernel wrote `*len` and the address.
-                unsafe { tr::addr_out(cap, addr.cast(), len) };
+                unsafe { capture::addr_out(cap, addr.cast(), len) };
             }
         },
     ))
@@ -466,7 +467,7 @@ pub unsafe extern "C" fn getsockopt(
     ret(call!(
         Func::Getsockopt,
         [fd as u64, level as u64, name as u64, p(val), p(len), 0],
-        |cap| tr::len_before(cap, len),
+        |cap| capture::len_before(cap, len),
         // SAFETY: the caller's buffer and length; the kernel decides on level and name.
         || unsafe { sys::socket::getsockopt(fd, level, name, val.cast(), len) },
         |cap, r| {
@@ -477,7 +478,7 @@ pub unsafe extern "C" fn getsockopt(
                 if cap.len_in != u32::MAX {
                     let n = (cap.len_in.min(cap.len_out) as usize).min(OPTVAL_MAX);
                     // SAFETY: as above.
-                    let b = unsafe { tr::accepted(val, n) };
+                    let b = unsafe { capture::accepted(val, n) };
                     cap.aux(|w| w.bytes(b));
                 }
             }
@@ -496,13 +497,13 @@ pub unsafe extern "C" fn setsockopt(fd: c_int, level: c_int, name: c_int, val: *
         |cap, r| match r {
             Ok(_) => {
                 // SAFETY: the call succeeded: the kernel read `len` bytes at `val`.
-                let b = unsafe { tr::accepted(val, (len as usize).min(OPTVAL_MAX)) };
+                let b = unsafe { capture::accepted(val, (len as usize).min(OPTVAL_MAX)) };
                 cap.aux(|w| w.bytes(b));
             }
             // strace still shows an `int` the program passed (`[1]`).
             Err(e) if cap.report && e.0 != libc::EFAULT && len == 4 => {
                 let mut b = [0u8; 4];
-                if tr::copy_untrusted(val, &mut b) == 4 {
+                if capture::copy_untrusted(val, &mut b) == 4 {
                     cap.aux(|w| w.bytes(&b));
                 }
             }
@@ -531,12 +532,12 @@ unsafe fn send_traced(
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the kernel read the `n` bytes it sent.
-                unsafe { tr::payload(cap, buf, *n) };
+                unsafe { capture::payload(cap, buf, *n) };
             } else {
-                tr::payload_refused(cap, buf, len, r);
+                capture::payload_refused(cap, buf, len, r);
             }
             if !addr.is_null() {
-                tr::addr_in(cap, addr.cast(), alen, r);
+                capture::addr_in(cap, addr.cast(), alen, r);
             }
         },
     ))
@@ -564,7 +565,7 @@ unsafe fn recv_traced(
         [fd as u64, p(buf), len as u64, flags as u64, p(addr), p(alen)],
         |cap| {
             if !addr.is_null() {
-                tr::len_before(cap, alen)
+                capture::len_before(cap, alen)
             }
         },
         // SAFETY: the caller's buffers, checked by the kernel.
@@ -573,11 +574,11 @@ unsafe fn recv_traced(
             if let Ok(n) = r {
                 // SAFETY: the kernel wrote `n` bytes (MSG_TRUNC can report
                 // more than `len`: only what fits was written).
-                unsafe { tr::payload(cap, buf, (*n).min(len)) };
+                unsafe { capture::payload(cap, buf, (*n).min(len)) };
                 cap.data_total = *n as u64;
                 if !addr.is_null() {
                     // SAFETY: the call succeeded: the kernel wrote `*alen` and the address.
-                    unsafe { tr::addr_out(cap, addr.cast(), alen) };
+                    unsafe { capture::addr_out(cap, addr.cast(), alen) };
                 }
             }
         },
@@ -637,7 +638,7 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded with `msg`, sending `n` bytes.
-                unsafe { tr::msg_capture(cap, msg.cast(), *n, false) };
+                unsafe { capture::msg_capture(cap, msg.cast(), *n, false) };
             }
         },
     ))
@@ -656,7 +657,7 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
                 // SAFETY: the call succeeded with `msg`, receiving `n` bytes
                 // (MSG_TRUNC can report more: only what fits was written).
                 let fits = unsafe { iov_total(msg) };
-                unsafe { tr::msg_capture(cap, msg.cast(), (*n).min(fits), true) };
+                unsafe { capture::msg_capture(cap, msg.cast(), (*n).min(fits), true) };
                 cap.data_total = *n as u64;
             }
         },
@@ -689,7 +690,7 @@ pub unsafe extern "C" fn sendmmsg(fd: c_int, vec: *mut mmsghdr, vlen: c_uint, fl
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded for `n` messages.
-                unsafe { tr::mmsg_capture(cap, vec.cast(), *n as usize, false) };
+                unsafe { capture::mmsg_capture(cap, vec.cast(), *n as usize, false) };
             }
         },
     ))
@@ -712,7 +713,7 @@ pub unsafe extern "C" fn recvmmsg(
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded for `n` messages.
-                unsafe { tr::mmsg_capture(cap, vec.cast(), *n as usize, true) };
+                unsafe { capture::mmsg_capture(cap, vec.cast(), *n as usize, true) };
             }
         },
     ))

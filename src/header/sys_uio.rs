@@ -2,9 +2,10 @@
 
 use core::ffi::{c_int, c_void};
 
+use super::capture;
 use super::errno::ret_size;
 use super::ssize_t;
-use super::trace::{self as tr, call, p};
+use super::trace::{call, p};
 use crate::sys;
 use crate::trace::Func;
 
@@ -26,7 +27,7 @@ pub unsafe extern "C" fn readv(fd: c_int, iov: *const iovec, iovcnt: c_int) -> s
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the kernel used the `iovcnt` iovecs and wrote `n` bytes.
-                unsafe { tr::iov_aux(cap, iov.cast(), iovcnt, *n) };
+                unsafe { capture::iov_aux(cap, iov.cast(), iovcnt, *n) };
             }
         },
     ))
@@ -44,7 +45,7 @@ pub unsafe extern "C" fn writev(fd: c_int, iov: *const iovec, iovcnt: c_int) -> 
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the kernel used the `iovcnt` iovecs and read `n` bytes.
-                unsafe { tr::iov_aux(cap, iov.cast(), iovcnt, *n) };
+                unsafe { capture::iov_aux(cap, iov.cast(), iovcnt, *n) };
             }
         },
     ))

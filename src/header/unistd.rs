@@ -3,9 +3,10 @@
 
 use core::ffi::{c_int, c_void};
 
+use super::capture;
 use super::errno::{__chk_fail, ret, ret_size};
 use super::ssize_t;
-use super::trace::{self as tr, call, p};
+use super::trace::{call, p};
 use crate::sys::{self, Errno};
 use crate::trace::{fdtable, runtime, Func};
 
@@ -21,7 +22,7 @@ pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: usize) -> ssiz
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the kernel wrote the `n` bytes it read.
-                unsafe { tr::payload(cap, buf, *n) };
+                unsafe { capture::payload(cap, buf, *n) };
             }
         },
     ))
@@ -38,9 +39,9 @@ pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> s
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the kernel read the `n` bytes it wrote.
-                unsafe { tr::payload(cap, buf, *n) };
+                unsafe { capture::payload(cap, buf, *n) };
             } else {
-                tr::payload_refused(cap, buf, count, r);
+                capture::payload_refused(cap, buf, count, r);
             }
         },
     ))

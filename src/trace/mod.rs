@@ -20,6 +20,7 @@ pub mod decode;
 pub mod desccache;
 pub mod dest;
 pub mod diag;
+pub mod emit;
 pub mod event;
 pub mod fdtable;
 pub mod func;

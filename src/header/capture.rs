@@ -1,0 +1,479 @@
+//! The capture of the traced program's memory for an event: socket
+//! addresses, lengths, payloads, iovecs, messages, pollfds, epoll events,
+//! fd_sets and timeouts, each into the call's `Cap`. The unsafe of the
+//! tracer's skin lives here, with the two rules below.
+
+use core::ffi::{c_int, c_void};
+
+use super::trace::{Bytes, Cap, GATHER_MAX};
+use crate::sys::{self, Errno, Result};
+use crate::trace::event::{AuxBuf, AuxWriter, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MMSG, AUX_MMSG_IOV, AUX_POLLFDS};
+use crate::trace::{fdtable, runtime};
+
+// Two rules keep these reads from faulting where glibc would not: memory
+// the kernel has just read or written successfully for this call is read
+// directly (bounded by the lengths the kernel used), and anything else is
+// copied with `copy_from_self` (process_vm_readv), which answers EFAULT.
+
+/// `n` bytes at `ptr` that the kernel accepted for this call (or none).
+///
+/// # Safety
+/// `ptr` must be valid for `n` bytes: the kernel has just read or written
+/// them successfully for this call.
+pub(crate) unsafe fn accepted<'a>(ptr: *const c_void, n: usize) -> &'a [u8] {
+    if ptr.is_null() || n == 0 {
+        return &[];
+    }
+    // SAFETY: the caller's contract.
+    unsafe { core::slice::from_raw_parts(ptr.cast(), n) }
+}
+
+/// Copies up to `buf.len()` bytes at `ptr` without trusting it (one
+/// `process_vm_readv`: for failures and other uncommon paths only).
+pub(crate) fn copy_untrusted(ptr: *const c_void, buf: &mut [u8]) -> usize {
+    if ptr.is_null() {
+        return 0;
+    }
+    sys::proc::copy_from_self(runtime::pid() as i32, ptr as usize, buf).unwrap_or(0)
+}
+
+/// Captures an input socket address (`bind connect sendto`).
+pub(crate) fn addr_in<T>(cap: &mut Cap, addr: *const c_void, len: u32, r: &Result<T>) {
+    let n = (len as usize).min(ADDR_MAX);
+    match r {
+        Err(Errno(libc::EFAULT)) => {}
+        // SAFETY: on success the kernel read `len` bytes at `addr`.
+        Ok(_) => cap.set_addr(unsafe { accepted(addr, n) }),
+        Err(_) if cap.report => {
+            let mut b = [0u8; ADDR_MAX];
+            let got = copy_untrusted(addr, &mut b[..n]);
+            cap.set_addr(&b[..got]);
+        }
+        Err(_) => {}
+    }
+}
+
+/// Before a value-result call: `*len` as the program passed it, when that
+/// can be read without a system call and without any risk of a fault
+/// (the length lies on the calling thread's own stack, above the stack
+/// pointer, as a local variable of a caller does). Otherwise it stays
+/// unknown and the trace shows the length the kernel wrote back.
+pub(crate) fn len_before(cap: &mut Cap, len: *const u32) {
+    let mut b = [0u8; 4];
+    if sys::proc::read_own_stack(len as usize, &mut b) {
+        cap.len_in = u32::from_ne_bytes(b);
+    }
+}
+
+/// After a successful value-result call: `*len`, and the address the
+/// kernel wrote (`min(before, after)` bytes; `after` bytes, at most the
+/// buffer the address type needs, when `before` is unknown).
+///
+/// # Safety
+/// The call succeeded with these pointers (the kernel wrote `*len`, and the
+/// address when `addr` is not NULL).
+pub(crate) unsafe fn addr_out(cap: &mut Cap, addr: *const c_void, len: *const u32) {
+    if len.is_null() {
+        return;
+    }
+    // SAFETY: the kernel just wrote `*len` (caller's contract).
+    cap.len_out = unsafe { len.read_unaligned() };
+    if addr.is_null() || cap.len_in == u32::MAX {
+        return;
+    }
+    let n = (cap.len_in.min(cap.len_out) as usize).min(ADDR_MAX);
+    // SAFETY: the kernel wrote `min(len_in, len_out)` bytes at `addr`.
+    cap.set_addr(unsafe { accepted(addr, n) });
+}
+
+/// The payload of a successful data call: the first bytes of the `n`
+/// transferred.
+///
+/// # Safety
+/// The kernel read or wrote `n` bytes at `buf` for this call.
+pub(crate) unsafe fn payload<'a>(cap: &mut Cap<'a>, buf: *const c_void, n: usize) {
+    cap.data_total = n as u64;
+    // SAFETY: the caller's contract; only a prefix of those bytes is read.
+    cap.data = unsafe { accepted(buf, n.min(runtime::payload_cap())) };
+}
+
+/// The payload of a call the kernel refused, read from the caller's buffer
+/// without trusting it (strace shows what a failed `send` or `write` was
+/// given); nothing after `EFAULT`. Only failures pay for this copy.
+pub(crate) fn payload_refused<T>(cap: &mut Cap, buf: *const c_void, len: usize, r: &Result<T>) {
+    if !cap.report || !matches!(r, Err(e) if e.0 != libc::EFAULT) {
+        return;
+    }
+    let mut b = [0u8; GATHER_MAX];
+    let n = len.min(runtime::payload_cap()).min(GATHER_MAX);
+    let got = copy_untrusted(buf, &mut b[..n]);
+    cap.gather.append(&b[..got]);
+    cap.gathered = true;
+    cap.data_total = len as u64;
+}
+
+/// The payload of a successful scatter/gather call, `n` bytes across the
+/// iovecs, gathered into `cap.gather` (at most `limit`); the iovec count
+/// and lengths go to `w` (at most `shown` of them).
+///
+/// # Safety
+/// The kernel used the `cnt` iovecs at `iov` and transferred `n` bytes
+/// through them.
+unsafe fn gather_into(
+    gather: &mut dyn AuxBuf,
+    iov: *const libc::iovec,
+    cnt: usize,
+    n: usize,
+    limit: usize,
+    shown: usize,
+    w: &mut AuxWriter,
+) {
+    let shown = cnt.min(shown);
+    w.u32(cnt as u32);
+    let limit = n.min(limit);
+    let mut got = 0;
+    let mut left = n;
+    for i in 0..cnt {
+        if got >= limit && i >= shown {
+            break;
+        }
+        // SAFETY: the kernel read all `cnt` iovecs.
+        let v = unsafe { iov.add(i).read_unaligned() };
+        if i < shown {
+            w.u64(v.iov_len as u64);
+        }
+        if got < limit {
+            let take = v.iov_len.min(limit - got).min(left);
+            // SAFETY: these bytes are within the `n` the kernel transferred.
+            let b = unsafe { accepted(v.iov_base, take) };
+            gather.append(b);
+            got += b.len();
+            left -= b.len();
+        }
+    }
+}
+
+/// The `aux` of readv/writev after success.
+///
+/// # Safety
+/// The kernel used the `cnt` iovecs at `iov` and transferred `n` bytes.
+pub(crate) unsafe fn iov_aux(cap: &mut Cap, iov: *const libc::iovec, cnt: c_int, n: usize) {
+    cap.data_total = n as u64;
+    cap.gathered = true;
+    let limit = runtime::payload_cap().min(GATHER_MAX);
+    let mut w = AuxWriter::new(&mut cap.aux);
+    // SAFETY: forwarded contract.
+    unsafe { gather_into(&mut cap.gather, iov, cnt.max(0) as usize, n, limit, AUX_IOV, &mut w) };
+}
+
+/// sendmsg/recvmsg after success: name, iovecs, payload and the
+/// descriptors passed with `SCM_RIGHTS` (received ones are unknown to the
+/// descriptor table until classified).
+///
+/// # Safety
+/// The call succeeded with `msg`, transferring `n` bytes.
+pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usize, received: bool) {
+    // SAFETY: the kernel read (and for recvmsg updated) the msghdr.
+    let m = unsafe { msg.read_unaligned() };
+    let nl = (m.msg_namelen as usize).min(ADDR_MAX);
+    // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_namelen` bytes.
+    cap.set_addr(unsafe { accepted(m.msg_name, nl) });
+    cap.data_total = n as u64;
+    cap.gathered = true;
+    let limit = runtime::payload_cap().min(GATHER_MAX);
+    let mut w = AuxWriter::new(&mut cap.aux);
+    w.u32(m.msg_namelen);
+    w.i32(m.msg_flags);
+    w.u64(m.msg_controllen as u64);
+    // SAFETY: the kernel used the `msg_iovlen` iovecs and moved `n` bytes.
+    unsafe { gather_into(&mut cap.gather, m.msg_iov, m.msg_iovlen, n, limit, AUX_IOV, &mut w) };
+    let mut fds = [0i32; 16];
+    // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_controllen` bytes.
+    let control = unsafe { accepted(m.msg_control, m.msg_controllen) };
+    let nfds = scm_rights(control, &mut fds);
+    w.u32(nfds as u32);
+    for fd in &fds[..nfds] {
+        w.i32(*fd);
+        if received {
+            fdtable::forget(*fd);
+        }
+    }
+}
+
+/// sendmmsg/recvmmsg after success: each of the first `n` messages (at
+/// most `AUX_MMSG`, and as many as fit in the aux) with its header, name,
+/// iovec lengths and payload prefix (layout in `trace::event`).
+///
+/// # Safety
+/// The call succeeded for the first `n` messages of `vec`: the kernel read
+/// their headers, names and iovecs and moved `msg_len` bytes of each.
+pub(crate) unsafe fn mmsg_capture(cap: &mut Cap, vec: *const libc::mmsghdr, n: usize, received: bool) {
+    let per_msg = runtime::payload_cap().min(GATHER_MAX);
+    // The count comes first: measure what fits before writing.
+    let mut shown = 0;
+    let mut room = cap.aux.room().saturating_sub(4);
+    while shown < n.min(AUX_MMSG) {
+        // SAFETY: message `shown` < n was used by the kernel.
+        let mm = unsafe { vec.add(shown).read_unaligned() };
+        let size = mmsg_size(&mm, per_msg);
+        if size > room {
+            break;
+        }
+        room -= size;
+        shown += 1;
+    }
+    let mut w = AuxWriter::new(&mut cap.aux);
+    w.u32(shown as u32);
+    for i in 0..shown {
+        // SAFETY: as above.
+        let mm = unsafe { vec.add(i).read_unaligned() };
+        let m = mm.msg_hdr;
+        let len = mm.msg_len as usize;
+        let fits = if received {
+            // SAFETY: the kernel used these iovecs.
+            len.min(unsafe { iov_sum(m.msg_iov, m.msg_iovlen) })
+        } else {
+            len
+        };
+        w.u32(mm.msg_len);
+        w.u32(m.msg_namelen);
+        w.i32(m.msg_flags);
+        w.u64(m.msg_controllen as u64);
+        let nl = (m.msg_namelen as usize).min(ADDR_MAX);
+        // SAFETY: the kernel read (send) or wrote (receive) the name.
+        let name = unsafe { accepted(m.msg_name, nl) };
+        w.u16(name.len() as u16);
+        w.bytes(name);
+        let mut data = Bytes::<GATHER_MAX>::new();
+        let mut lens = Bytes::<{ 4 + 8 * AUX_MMSG_IOV }>::new();
+        {
+            let mut lw = AuxWriter::new(&mut lens);
+            // SAFETY: the kernel used the iovecs and moved `fits` bytes.
+            unsafe { gather_into(&mut data, m.msg_iov, m.msg_iovlen, fits, per_msg, AUX_MMSG_IOV, &mut lw) };
+        }
+        w.bytes(lens.as_slice());
+        w.u64(len as u64);
+        w.u16(data.len() as u16);
+        w.bytes(data.as_slice());
+    }
+}
+
+/// Aux bytes one `mmsg_capture` message takes.
+fn mmsg_size(mm: &libc::mmsghdr, per_msg: usize) -> usize {
+    let m = &mm.msg_hdr;
+    let name = (m.msg_namelen as usize).min(ADDR_MAX);
+    let iovs = m.msg_iovlen.min(AUX_MMSG_IOV);
+    let data = (mm.msg_len as usize).min(per_msg);
+    4 + 4 + 4 + 8 + 2 + name + 4 + 8 * iovs + 8 + 2 + data
+}
+
+/// The total length of `cnt` iovecs.
+///
+/// # Safety
+/// The kernel has just used them.
+unsafe fn iov_sum(iov: *const libc::iovec, cnt: usize) -> usize {
+    let mut t: usize = 0;
+    for i in 0..cnt {
+        // SAFETY: the caller's contract.
+        t = t.saturating_add(unsafe { iov.add(i).read_unaligned() }.iov_len);
+    }
+    t
+}
+
+/// The descriptors of the `SCM_RIGHTS` messages in a control buffer.
+fn scm_rights(control: &[u8], out: &mut [i32; 16]) -> usize {
+    const HDR: usize = 16; // cmsg_len (size_t), cmsg_level, cmsg_type
+    let mut n = 0;
+    let mut at = 0;
+    while at + HDR <= control.len() {
+        let word = |o: usize| {
+            control
+                .get(at + o..at + o + 4)
+                .map_or(0, |s| i32::from_ne_bytes([s[0], s[1], s[2], s[3]]))
+        };
+        let len = control.get(at..at + 8).map_or(0, |s| {
+            u64::from_ne_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]])
+        }) as usize;
+        if len < HDR || at + len > control.len() {
+            break;
+        }
+        if word(8) == libc::SOL_SOCKET && word(12) == libc::SCM_RIGHTS {
+            let mut o = HDR;
+            while o + 4 <= len && n < out.len() {
+                out[n] = word(o);
+                n += 1;
+                o += 4;
+            }
+        }
+        at += (len + 7) & !7;
+    }
+    n
+}
+
+/// poll/ppoll: the pollfd array (after a successful call directly, else
+/// copied without trusting it).
+///
+/// # Safety
+/// On success the kernel read and wrote the `nfds` entries at `fds`.
+pub(crate) unsafe fn pollfds<T>(cap: &mut Cap, fds: *const libc::pollfd, nfds: u64, r: &Result<T>) {
+    let shown = (nfds as usize).min(AUX_POLLFDS);
+    let mut raw = [0u8; AUX_POLLFDS * 8];
+    let got = match r {
+        // SAFETY: the caller's contract.
+        Ok(_) => {
+            let b = unsafe { accepted(fds.cast(), shown * 8) };
+            raw[..b.len()].copy_from_slice(b);
+            b.len()
+        }
+        Err(_) if !cap.report => 0,
+        Err(Errno(libc::EFAULT)) => 0,
+        Err(_) => copy_untrusted(fds.cast(), &mut raw[..shown * 8]),
+    };
+    cap.aux(|w| {
+        w.u32((got / 8) as u32);
+        w.bytes(&raw[..got]);
+    });
+}
+
+/// Appends a timeout to the aux (ppoll).
+pub(crate) fn aux_time(cap: &mut Cap, t: Option<(i64, i64)>) {
+    cap.aux(|w| match t {
+        Some((s, n)) => {
+            w.u8(1);
+            w.i64(s);
+            w.i64(n);
+        }
+        None => w.u8(0),
+    });
+}
+
+/// epoll_wait/epoll_pwait: the `n` returned events.
+///
+/// # Safety
+/// The kernel wrote `n` events at `evs`.
+pub(crate) unsafe fn epoll_events(cap: &mut Cap, evs: *const c_void, n: usize) {
+    let shown = n.min(AUX_EPOLL);
+    // SAFETY: the caller's contract (12-byte packed events).
+    let b = unsafe { accepted(evs, shown * 12) };
+    cap.aux(|w| {
+        w.u32(shown as u32);
+        w.bytes(b);
+    });
+}
+
+/// epoll_ctl: the event passed (if the kernel read it).
+pub(crate) fn epoll_ctl_event<T>(cap: &mut Cap, ev: *const c_void, r: &Result<T>) {
+    let mut b = [0u8; 12];
+    let got = match r {
+        // SAFETY: a successful ADD/MOD read the 12-byte event; for DEL the
+        // kernel ignores it, so it is copied without trusting it.
+        Ok(_) if cap.args[1] != libc::EPOLL_CTL_DEL as u64 => {
+            let s = unsafe { accepted(ev, 12) };
+            b[..s.len()].copy_from_slice(s);
+            s.len()
+        }
+        _ if cap.report => copy_untrusted(ev, &mut b),
+        _ => 0,
+    };
+    if got == 12 {
+        cap.aux(|w| w.bytes(&b));
+    }
+}
+
+/// select/pselect before the call: which sets were passed and their bits.
+pub(crate) fn fd_sets_before(cap: &mut Cap, nfds: c_int, sets: [*const c_void; 3]) -> usize {
+    let nbytes = ((nfds.clamp(0, 1024) as usize).div_ceil(64)) * 8;
+    let mut which = 0u8;
+    for (i, s) in sets.iter().enumerate() {
+        if !s.is_null() {
+            which |= 1 << i;
+        }
+    }
+    cap.aux(|w| {
+        w.u8(which);
+        w.u16(nbytes as u16);
+        for s in sets.iter().filter(|s| !s.is_null()) {
+            let mut b = [0u8; 128];
+            copy_untrusted(*s, &mut b[..nbytes]);
+            w.bytes(&b[..nbytes]);
+        }
+    });
+    nbytes
+}
+
+/// select/pselect after the call: the sets the kernel wrote (zeros on
+/// failure), the timeout as passed and the time left (select).
+///
+/// # Safety
+/// On success the kernel wrote `nbytes` bytes of each non-NULL set.
+pub(crate) unsafe fn fd_sets_after<T>(
+    cap: &mut Cap,
+    nbytes: usize,
+    sets: [*const c_void; 3],
+    timeout: Option<(i64, i64)>,
+    left: Option<(i64, i64)>,
+    r: &Result<T>,
+) {
+    cap.aux(|w| {
+        for s in sets.iter().filter(|s| !s.is_null()) {
+            let b = match r {
+                // SAFETY: the caller's contract.
+                Ok(_) => unsafe { accepted(*s, nbytes) },
+                Err(_) => &[0u8; 128][..nbytes],
+            };
+            w.bytes(b);
+        }
+        for t in [timeout, left] {
+            match t {
+                Some((sec, sub)) => {
+                    w.u8(1);
+                    w.i64(sec);
+                    w.i64(sub);
+                }
+                None => w.u8(0),
+            }
+        }
+    });
+}
+
+/// A timespec/timeval argument, copied without trusting it.
+pub(crate) fn time_arg(ptr: *const c_void) -> Option<(i64, i64)> {
+    let mut b = [0u8; 16];
+    if copy_untrusted(ptr, &mut b) != 16 {
+        return None;
+    }
+    let (s, n) = b.split_at(8);
+    Some((
+        i64::from_ne_bytes(s.try_into().ok()?),
+        i64::from_ne_bytes(n.try_into().ok()?),
+    ))
+}
+
+// ---- descriptor-table upkeep that does not depend on reporting ----
+
+/// A call that made socket `fd`.
+pub(crate) fn made_socket<T>(r: &Result<T>, fd: impl FnOnce() -> c_int, domain: c_int, ty: c_int) {
+    if r.is_ok() {
+        fdtable::set_socket(fd(), domain, ty);
+    }
+}
+
+/// Tests of the capture helpers.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scm_rights_parsing() {
+        let mut c = [0u8; 48];
+        c[..8].copy_from_slice(&24u64.to_ne_bytes());
+        c[8..12].copy_from_slice(&1i32.to_ne_bytes());
+        c[12..16].copy_from_slice(&1i32.to_ne_bytes());
+        c[16..20].copy_from_slice(&7i32.to_ne_bytes());
+        c[20..24].copy_from_slice(&9i32.to_ne_bytes());
+        let mut out = [0i32; 16];
+        assert_eq!(scm_rights(&c[..24], &mut out), 2);
+        assert_eq!(&out[..2], &[7, 9]);
+        assert_eq!(scm_rights(&c[..10], &mut out), 0);
+    }
+}
