@@ -10,7 +10,8 @@
 //! 2. the sources: files (`files_by_name`), then DNS (`dns_by_name`), each
 //!    with its buffer need checked before the next source is asked (glibc
 //!    stops at the first ERANGE);
-//! 3. the status of the last source asked becomes the result (`finish`).
+//! 3. the status of the last source asked becomes the result (`walk_sources`,
+//!    over the one nsswitch walk of `crate::resolve::walk`).
 //!
 //! Buffer needs, as glibc 2.36 lays out the caller's buffer:
 //! - numeric text: 16 bytes of address, 3 pointers and the name;
@@ -42,20 +43,18 @@
 
 use core::ops::ControlFlow;
 
-use super::files::nsswitch::{Action, Source, Status};
-use super::lookup::{self, aton_exact, line_addr_for, usable_from, DnsAddrs, FileLine, Host, Sources};
-use super::{Addr, Family, LookupError};
+use super::dns::name::WireName;
+use super::files::hosts::addr_for_family;
+use super::files::nsswitch::{Source, Status};
+use super::host::Host;
+use super::sources::{DnsAddrs, FileLine, Sources};
+use super::walk::{self, Walk, Walked};
+use super::{
+    aton_exact, Addr, Family, LookupError, HOST_NOT_FOUND, NETDB_INTERNAL, NETDB_SUCCESS, NO_DATA, NO_RECOVERY,
+    TRY_AGAIN,
+};
 use crate::inet::ipv6;
-use crate::resolve::dns::name::WireName;
-
-pub(crate) const AF_INET: i32 = 2;
-pub(crate) const AF_INET6: i32 = 10;
-pub(crate) const NETDB_INTERNAL: i32 = -1;
-pub(crate) const NETDB_SUCCESS: i32 = 0;
-pub(crate) const HOST_NOT_FOUND: i32 = 1;
-pub(crate) const TRY_AGAIN: i32 = 2;
-pub(crate) const NO_RECOVERY: i32 = 3;
-pub(crate) const NO_DATA: i32 = 4;
+use libc::{AF_INET, AF_INET6};
 
 /// glibc's nss_files `struct parser_data` before the line buffer.
 const PARSER_DATA: usize = 32;
@@ -174,7 +173,7 @@ pub(crate) const RANGE: Failure = Failure {
 
 /// What one source said.
 #[allow(clippy::large_enum_variant)]
-enum Said {
+enum SourceAnswer {
     Found(Entry),
     /// A status other than SUCCESS, with the h_errno and errno it leaves.
     Failed(Status, Option<i32>, i32),
@@ -203,48 +202,40 @@ fn failure(status: Status, h_errno: Option<i32>, errno: i32) -> Failure {
     }
 }
 
-fn not_found(h_errno: i32) -> Said {
-    Said::Failed(Status::NotFound, Some(h_errno), 0)
+fn not_found(h_errno: i32) -> SourceAnswer {
+    SourceAnswer::Failed(Status::NotFound, Some(h_errno), 0)
 }
 
-/// Asks the "hosts:" sources in order, as `getXXbyYY_r` does: modules
-/// sockshim does not have are passed over (`usable_from`), each asked
-/// source's action applies to its status, and the last source asked
-/// decides.
-fn walk(src: &mut dyn Sources, ask: &mut dyn FnMut(&mut dyn Sources, Source) -> Said) -> Answer {
-    let sources = src.host_sources();
-    if let Some(errno) = sources.error {
-        return Answer::Failed(no_service(errno));
-    }
-    let items = sources.items();
-    let Some((mut i, mut item)) = usable_from(items, 0) else {
-        return Answer::Failed(no_service(src.caller().errno));
-    };
-    let last = loop {
-        let said = ask(src, item.source);
-        let status = match &said {
-            Said::Found(_) => Status::Success,
-            Said::Failed(s, ..) => *s,
-            Said::Range => return Answer::Failed(RANGE),
-        };
-        if item.action(status) == Action::Return {
-            break said;
+impl SourceAnswer {
+    /// The NSS status of the answer; None for ERANGE, which ends the walk.
+    fn status(&self) -> Option<Status> {
+        match self {
+            SourceAnswer::Found(_) => Some(Status::Success),
+            SourceAnswer::Failed(s, ..) => Some(*s),
+            SourceAnswer::Range => None,
         }
-        match usable_from(items, i + 1) {
-            Some(next) => (i, item) = next,
-            None => break said,
-        }
-    };
-    match last {
-        Said::Found(e) => Answer::Found(e),
-        Said::Failed(s, h, e) => Answer::Failed(failure(s, h, e)),
-        Said::Range => Answer::Failed(RANGE),
     }
 }
 
-/// `getXXbyYY_r` when no source could be asked (see `lookup::no_service`).
+/// Asks the "hosts:" sources in order, as `getXXbyYY_r` does
+/// (`Walk::Reentrant`): modules sockshim does not have are passed over,
+/// each asked source's action applies to its status, and the last source
+/// asked decides.
+fn walk_sources(src: &mut dyn Sources, ask: &mut dyn FnMut(&mut dyn Sources, Source) -> SourceAnswer) -> Answer {
+    match walk::walk(src, Walk::Reentrant, SourceAnswer::status, ask) {
+        Walked::Returned(last) | Walked::RanOut(last) => match last {
+            SourceAnswer::Found(e) => Answer::Found(e),
+            SourceAnswer::Failed(s, h, e) => Answer::Failed(failure(s, h, e)),
+            SourceAnswer::Range => Answer::Failed(RANGE),
+        },
+        Walked::Unreadable(errno) => Answer::Failed(no_service(errno)),
+        Walked::NothingToAsk => Answer::Failed(no_service(src.caller().errno)),
+    }
+}
+
+/// `getXXbyYY_r` when no source could be asked (see `walk::no_service`).
 fn no_service(errno: i32) -> Failure {
-    let (ret, h_errno) = lookup::no_service(errno);
+    let (ret, h_errno) = walk::no_service(errno);
     Failure {
         h_errno: Some(h_errno),
         ret,
@@ -265,10 +256,10 @@ pub fn by_name(src: &mut dyn Sources, name: &[u8], af: i32, room: Option<Room>) 
         AF_INET6 => Some(Family::V6),
         _ => None,
     };
-    walk(src, &mut |src, source| match source {
+    walk_sources(src, &mut |src, source| match source {
         Source::Files => files_by_name(src, name, af, family, room),
         _ => match dns_by_name(src, name, af, family) {
-            Said::Found(e) if !fits(&e.need, room) => Said::Range,
+            SourceAnswer::Found(e) if !fits(&e.need, room) => SourceAnswer::Range,
             s => s,
         },
     })
@@ -339,7 +330,13 @@ const FILES_MIN: usize = PARSER_DATA + 3;
 
 /// nss_files by name: the first matching line, merged with every later
 /// line that matches (host.conf `multi on`, glibc's default), and its need.
-fn files_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Family>, room: Option<Room>) -> Said {
+fn files_by_name(
+    src: &mut dyn Sources,
+    name: &[u8],
+    af: i32,
+    family: Option<Family>,
+    room: Option<Room>,
+) -> SourceAnswer {
     let mut host = Host::new();
     let mut need1 = FILES_MIN;
     let mut found = false;
@@ -349,7 +346,7 @@ fn files_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Fam
     let alen = if af == AF_INET6 { 16 } else { 4 };
     let r = src.hosts_lines(&mut |line| {
         let addr = match (line.entry, family) {
-            (Some((a, _)), Some(f)) => line_addr_for(a, f),
+            (Some((a, _)), Some(f)) => addr_for_family(a, f),
             _ => None,
         };
         if !found {
@@ -396,12 +393,12 @@ fn files_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Fam
     };
     let need = Need::padded(need1.max(end));
     if !fits(&need, room) {
-        return Said::Range;
+        return SourceAnswer::Range;
     }
     if !found {
         return not_found(HOST_NOT_FOUND);
     }
-    Said::Found(Entry {
+    SourceAnswer::Found(Entry {
         host,
         addrtype: af,
         length: alen,
@@ -415,11 +412,11 @@ fn files_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Fam
 
 /// /etc/hosts cannot be opened: nss_files says UNAVAIL (TRYAGAIN for
 /// EAGAIN) and leaves h_errno alone.
-fn files_unreadable(e: LookupError) -> Said {
+fn files_unreadable(e: LookupError) -> SourceAnswer {
     match e {
-        LookupError::System(libc::EAGAIN) => Said::Failed(Status::TryAgain, None, libc::EAGAIN),
-        LookupError::System(errno) => Said::Failed(Status::Unavail, None, errno),
-        _ => Said::Failed(Status::Unavail, None, libc::EIO),
+        LookupError::System(libc::EAGAIN) => SourceAnswer::Failed(Status::TryAgain, None, libc::EAGAIN),
+        LookupError::System(errno) => SourceAnswer::Failed(Status::Unavail, None, errno),
+        _ => SourceAnswer::Failed(Status::Unavail, None, libc::EIO),
     }
 }
 
@@ -442,29 +439,29 @@ pub fn res_hnok(name: &[u8]) -> bool {
 }
 
 /// nss_dns by name.
-fn dns_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Family>) -> Said {
+fn dns_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Family>) -> SourceAnswer {
     if !res_hnok(name) {
         return not_found(HOST_NOT_FOUND);
     }
     let Some(family) = family else {
-        return Said::Failed(Status::Unavail, Some(NO_DATA), libc::EAFNOSUPPORT);
+        return SourceAnswer::Failed(Status::Unavail, Some(NO_DATA), libc::EAFNOSUPPORT);
     };
     let mut answer = DnsAddrs::default();
     match src.dns_addrs(name, family, &mut answer) {
         Ok(()) if answer.len > 0 => {}
-        Ok(()) => return Said::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
+        Ok(()) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
         Err(LookupError::NotFound) if answer.no_address => {
-            return Said::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT)
+            return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT)
         }
         Err(LookupError::NotFound) => return not_found(HOST_NOT_FOUND),
         Err(LookupError::NoData) => return not_found(NO_DATA),
         Err(LookupError::TryAgain) if answer.unavailable => {
-            return Said::Failed(Status::Unavail, Some(TRY_AGAIN), libc::EAGAIN)
+            return SourceAnswer::Failed(Status::Unavail, Some(TRY_AGAIN), libc::EAGAIN)
         }
         Err(LookupError::TryAgain) => return not_found(TRY_AGAIN),
         Err(LookupError::NoRecovery) => return not_found(NO_RECOVERY),
         Err(LookupError::System(e) | LookupError::NoService(e)) => {
-            return Said::Failed(Status::Unavail, Some(NETDB_INTERNAL), e)
+            return SourceAnswer::Failed(Status::Unavail, Some(NETDB_INTERNAL), e)
         }
     }
     // The names glibc stores: the query name, then each CNAME target; the
@@ -494,7 +491,7 @@ fn dns_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Famil
         }
         up(at, PTR) + (naddrs + 1) * PTR + nnames * PTR - k
     });
-    Said::Found(Entry {
+    SourceAnswer::Found(Entry {
         host,
         addrtype: af,
         length: alen,
@@ -517,7 +514,7 @@ pub fn by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
             errno: None,
         });
     }
-    walk(src, &mut |src, source| match source {
+    walk_sources(src, &mut |src, source| match source {
         Source::Files => files_by_addr(src, addr, af, room),
         _ => dns_by_addr(src, addr, af, room),
     })
@@ -525,7 +522,7 @@ pub fn by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
 
 /// nss_files by address: the first line whose address (as the family sees
 /// it) has the caller's length and bytes. The buffer is used unaligned.
-fn files_by_addr(src: &mut dyn Sources, want: &[u8], af: i32, room: Option<Room>) -> Said {
+fn files_by_addr(src: &mut dyn Sources, want: &[u8], af: i32, room: Option<Room>) -> SourceAnswer {
     let family = match af {
         AF_INET => Some(Family::V4),
         AF_INET6 => Some(Family::V6),
@@ -536,7 +533,7 @@ fn files_by_addr(src: &mut dyn Sources, want: &[u8], af: i32, room: Option<Room>
     let mut found = false;
     let r = src.hosts_lines(&mut |line| {
         let addr = match (line.entry, family) {
-            (Some((a, _)), Some(f)) => line_addr_for(a, f),
+            (Some((a, _)), Some(f)) => addr_for_family(a, f),
             _ => None,
         };
         need = need.max(Need::from_fn(|k| line_need(line, addr.is_some(), k)));
@@ -562,12 +559,12 @@ fn files_by_addr(src: &mut dyn Sources, want: &[u8], af: i32, room: Option<Room>
         return files_unreadable(e);
     }
     if !fits(&need, room) {
-        return Said::Range;
+        return SourceAnswer::Range;
     }
     if !found {
         return not_found(HOST_NOT_FOUND);
     }
-    Said::Found(Entry {
+    SourceAnswer::Found(Entry {
         host,
         addrtype: af,
         length: want.len(),
@@ -582,10 +579,10 @@ fn files_by_addr(src: &mut dyn Sources, want: &[u8], af: i32, room: Option<Room>
 /// `::1`) is asked and answered as IPv4; a length shorter than the
 /// family's, or another family, is EAFNOSUPPORT; a longer one is accepted
 /// (its first bytes are asked, all of them are copied into the answer).
-fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) -> Said {
+fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) -> SourceAnswer {
     // The two address pointers come first, even before the checks.
     if !fits(&Need::from_fn(|k| up(k, PTR) - k + 2 * PTR), room) {
-        return Said::Range;
+        return SourceAnswer::Range;
     }
     let (mut af, mut from, mut len) = (af, 0, addr.len());
     if af == AF_INET6 && len == 16 {
@@ -598,15 +595,15 @@ fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
     let size = match af {
         AF_INET => 4,
         AF_INET6 => 16,
-        _ => return Said::Failed(Status::Unavail, Some(NETDB_INTERNAL), libc::EAFNOSUPPORT),
+        _ => return SourceAnswer::Failed(Status::Unavail, Some(NETDB_INTERNAL), libc::EAFNOSUPPORT),
     };
     let Some(bytes) = addr.get(from..from + size).filter(|_| size <= len) else {
-        return Said::Failed(Status::Unavail, Some(NETDB_INTERNAL), libc::EAFNOSUPPORT);
+        return SourceAnswer::Failed(Status::Unavail, Some(NETDB_INTERNAL), libc::EAFNOSUPPORT);
     };
     let query = match (<[u8; 4]>::try_from(bytes), <[u8; 16]>::try_from(bytes)) {
         (Ok(b), _) => Addr::V4(b),
         (_, Ok(b)) => Addr::V6(b),
-        _ => return Said::Failed(Status::Unavail, Some(NETDB_INTERNAL), libc::EAFNOSUPPORT),
+        _ => return SourceAnswer::Failed(Status::Unavail, Some(NETDB_INTERNAL), libc::EAFNOSUPPORT),
     };
     let mut buf = [0u8; 256];
     let n = match src.dns_ptr(&query, &mut buf) {
@@ -622,7 +619,7 @@ fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
     host.name.set(buf.get(..n).unwrap_or(&[]));
     host.push_addr(query);
     let name_len = host.name.as_bytes().len();
-    Said::Found(Entry {
+    SourceAnswer::Found(Entry {
         host,
         addrtype: af,
         length: len,
@@ -636,8 +633,8 @@ fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::files::nsswitch::Sources as NssSources;
-    use crate::resolve::lookup::HostsLineFn;
+    use crate::resolve::files::nsswitch::SourceList;
+    use crate::resolve::sources::HostsLineFn;
     use std::vec::Vec;
 
     /// The /etc/hosts of c-tests/resolve/run.sh (the buffer sizes below were
@@ -671,8 +668,8 @@ notanaddress\tbad.hosts.test\n\
     }
 
     impl Sources for Fake {
-        fn host_sources(&mut self) -> NssSources {
-            NssSources::default_hosts()
+        fn host_sources(&mut self) -> SourceList {
+            SourceList::default_hosts()
         }
         fn hosts_lines(&mut self, f: &mut HostsLineFn<'_>) -> Result<(), LookupError> {
             for raw in HOSTS.split_inclusive('\n') {

@@ -2,15 +2,16 @@
 //! getaddrinfo sorts: the same rules in the same order, with glibc's own
 //! deviations, and the same merge sort, so the result order is glibc's.
 //!
-//! What the rules need from the kernel comes through [`Kernel`]:
+//! What the rules need from the kernel comes through [`Kernel`]
+//! (`system::SystemKernel` asks this machine through `crate::sys::route`):
 //! - each destination's source address: glibc connects a UDP socket to it
-//!   and asks `getsockname` (the skin does exactly that);
+//!   and asks `getsockname` (`SystemKernel` does exactly that);
 //! - the interface addresses (a NETLINK_ROUTE RTM_GETADDR dump): whether
 //!   the host has IPv4 / IPv6 addresses other than loopback (AI_ADDRCONFIG),
 //!   and each source address's flags, prefix length and interface;
 //! - the policy table: glibc's default labels, precedences and IPv4 scopes,
-//!   unless /etc/gai.conf has `label`, `precedence` or `scopev4` lines (the
-//!   skin reads it; `reload` is ignored: the file is read once per call).
+//!   unless /etc/gai.conf has `label`, `precedence` or `scopev4` lines
+//!   (`files::gai_conf`).
 //!
 //! glibc's deviations kept here: the default label table adds fec0::/10
 //! (5), fc00::/7 (6) and 2001::/32 (7) and has no precedence for them; the
@@ -20,8 +21,9 @@
 //! Rule 7 (native transport) asks the kernel whether an interface is a
 //! tunnel, as glibc does.
 
-use super::lookup::{Result1, Target};
-use super::{unmap_v4, v4_mapped, Addr};
+use super::files::gai_conf::{Policy, PrefixEntry};
+use super::{unmap_v4, v4_mapped, Addr, AddrInfo, Target, LOOPBACK_V6, MAX_RESULTS};
+use libc::{IFA_F_DEPRECATED, IFA_F_HOMEADDRESS, IFA_F_OPTIMISTIC};
 
 /// Most interface addresses considered.
 pub(crate) const MAX_IFADDRS: usize = 64;
@@ -37,10 +39,6 @@ pub struct IfAddr {
     pub prefixlen: u8,
     pub index: u32,
 }
-
-const IFA_F_HOMEADDRESS: u32 = 0x10;
-const IFA_F_DEPRECATED: u32 = 0x20;
-const IFA_F_OPTIMISTIC: u32 = 0x04;
 
 /// glibc's `in6ai` flags.
 const DEPRECATED: u8 = 1;
@@ -79,7 +77,7 @@ impl IfAddrs {
             if a.addr[12..] != [127, 0, 0, 1] {
                 self.seen_ipv4 = true;
             }
-        } else if a.addr != [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] {
+        } else if a.addr != LOOPBACK_V6 {
             self.seen_ipv6 = true;
         }
         if let Some(slot) = self.list.get_mut(self.len) {
@@ -131,272 +129,6 @@ pub trait Kernel {
     fn policy(&mut self) -> Policy;
 }
 
-/// A prefix table entry: prefix, length in bits, value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PrefixEntry {
-    pub prefix: [u8; 16],
-    pub bits: u8,
-    pub val: i32,
-}
-
-/// An IPv4 scope entry (network order address and mask).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ScopeEntry {
-    pub addr: u32,
-    pub netmask: u32,
-    pub scope: i32,
-}
-
-pub(crate) const MAX_POLICY: usize = 32;
-
-/// The policy table: labels, precedences, IPv4 scopes, most specific first.
-#[derive(Clone, Copy, Debug)]
-pub struct Policy {
-    pub labels: [PrefixEntry; MAX_POLICY],
-    pub nlabels: usize,
-    pub precedence: [PrefixEntry; MAX_POLICY],
-    pub nprecedence: usize,
-    pub scopes: [ScopeEntry; MAX_POLICY],
-    pub nscopes: usize,
-}
-
-const fn p(prefix: [u8; 16], bits: u8, val: i32) -> PrefixEntry {
-    PrefixEntry { prefix, bits, val }
-}
-
-const ZERO16: [u8; 16] = [0; 16];
-const LOOPBACK6: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
-const MAPPED: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0];
-const P2002: [u8; 16] = [0x20, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-const PFEC0: [u8; 16] = [0xfe, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-const PFC00: [u8; 16] = [0xfc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-const P2001: [u8; 16] = [0x20, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-
-/// glibc's built-in labels (RFC 3484 plus its site-local, ULA and Teredo rows).
-const DEFAULT_LABELS: [PrefixEntry; 8] = [
-    p(LOOPBACK6, 128, 0),
-    p(P2002, 16, 2),
-    p(ZERO16, 96, 3),
-    p(MAPPED, 96, 4),
-    p(PFEC0, 10, 5),
-    p(PFC00, 7, 6),
-    p(P2001, 32, 7),
-    p(ZERO16, 0, 1),
-];
-
-/// glibc's built-in precedences (RFC 3484's table).
-const DEFAULT_PRECEDENCE: [PrefixEntry; 5] = [
-    p(LOOPBACK6, 128, 50),
-    p(P2002, 16, 30),
-    p(ZERO16, 96, 20),
-    p(MAPPED, 96, 10),
-    p(ZERO16, 0, 40),
-];
-
-/// glibc's built-in IPv4 scopes: 169.254/16 and 127/8 link-local, else global.
-const DEFAULT_SCOPES: [ScopeEntry; 3] = [
-    ScopeEntry {
-        addr: u32::from_ne_bytes([169, 254, 0, 0]),
-        netmask: u32::from_ne_bytes([255, 255, 0, 0]),
-        scope: 2,
-    },
-    ScopeEntry {
-        addr: u32::from_ne_bytes([127, 0, 0, 0]),
-        netmask: u32::from_ne_bytes([255, 0, 0, 0]),
-        scope: 2,
-    },
-    ScopeEntry {
-        addr: 0,
-        netmask: 0,
-        scope: 14,
-    },
-];
-
-impl Policy {
-    pub fn glibc_default() -> Self {
-        let mut t = Policy {
-            labels: [p(ZERO16, 0, 0); MAX_POLICY],
-            nlabels: DEFAULT_LABELS.len(),
-            precedence: [p(ZERO16, 0, 0); MAX_POLICY],
-            nprecedence: DEFAULT_PRECEDENCE.len(),
-            scopes: [ScopeEntry {
-                addr: 0,
-                netmask: 0,
-                scope: 0,
-            }; MAX_POLICY],
-            nscopes: DEFAULT_SCOPES.len(),
-        };
-        t.labels[..DEFAULT_LABELS.len()].copy_from_slice(&DEFAULT_LABELS);
-        t.precedence[..DEFAULT_PRECEDENCE.len()].copy_from_slice(&DEFAULT_PRECEDENCE);
-        t.scopes[..DEFAULT_SCOPES.len()].copy_from_slice(&DEFAULT_SCOPES);
-        t
-    }
-
-    /// The table from /etc/gai.conf's text, as glibc's `gaiconf_init` reads
-    /// it: tables the file names replace the defaults (with a catch-all row
-    /// added when the file has none: label 1, precedence 40, scope 14), and
-    /// are sorted most specific first (stable among equals).
-    pub fn from_gai_conf(text: &[u8]) -> Self {
-        let mut t = Policy::glibc_default();
-        let (mut labels, mut nl) = ([p(ZERO16, 0, 0); MAX_POLICY], 0usize);
-        let (mut precs, mut np) = ([p(ZERO16, 0, 0); MAX_POLICY], 0usize);
-        let (mut scopes, mut ns) = (
-            [ScopeEntry {
-                addr: 0,
-                netmask: 0,
-                scope: 0,
-            }; MAX_POLICY],
-            0usize,
-        );
-        for line in text.split(|&c| c == b'\n') {
-            let line = line.split(|&c| c == b'#').next().unwrap_or(&[]);
-            let mut words = line.split(|c| c.is_ascii_whitespace()).filter(|w| !w.is_empty());
-            let (Some(cmd), Some(v1), v2) = (words.next(), words.next(), words.next()) else {
-                continue;
-            };
-            let v2 = v2.unwrap_or(&[]);
-            match cmd {
-                b"label" | b"precedence" => {
-                    let Some(e) = prefix_entry(v1, v2) else { continue };
-                    // glibc prepends each entry and fills the table from the
-                    // end, so the file order is kept before sorting.
-                    if cmd == b"label" && nl < MAX_POLICY - 1 {
-                        labels[nl] = e;
-                        nl += 1;
-                    } else if cmd == b"precedence" && np < MAX_POLICY - 1 {
-                        precs[np] = e;
-                        np += 1;
-                    }
-                }
-                b"scopev4" => {
-                    if let Some(e) = scope_entry(v1, v2) {
-                        if ns < MAX_POLICY - 1 {
-                            scopes[ns] = e;
-                            ns += 1;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if nl > 0 {
-            if !labels[..nl].iter().any(|e| e.bits == 0) {
-                labels[nl] = p(ZERO16, 0, 1);
-                nl += 1;
-            }
-            stable_sort_by_key(&mut labels[..nl], |e| u32::from(128 - e.bits));
-            t.labels = labels;
-            t.nlabels = nl;
-        }
-        if np > 0 {
-            if !precs[..np].iter().any(|e| e.bits == 0) {
-                precs[np] = p(ZERO16, 0, 40);
-                np += 1;
-            }
-            stable_sort_by_key(&mut precs[..np], |e| u32::from(128 - e.bits));
-            t.precedence = precs;
-            t.nprecedence = np;
-        }
-        if ns > 0 {
-            if !scopes[..ns].iter().any(|e| e.netmask == 0) {
-                scopes[ns] = ScopeEntry {
-                    addr: 0,
-                    netmask: 0,
-                    scope: 14,
-                };
-                ns += 1;
-            }
-            stable_sort_by_key(&mut scopes[..ns], |e| !u32::from_be(e.netmask));
-            t.scopes = scopes;
-            t.nscopes = ns;
-        }
-        t
-    }
-}
-
-/// Insertion sort: stable, no allocation (the tables are tiny).
-fn stable_sort_by_key<T: Copy, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
-    for i in 1..v.len() {
-        let mut j = i;
-        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
-            v.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-}
-
-/// A decimal number as glibc's gai.conf parser accepts it (strtoul, whole text).
-fn decimal(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &d in s {
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    Some(v)
-}
-
-/// `label`/`precedence` values: `prefix[/bits] value`.
-fn prefix_entry(v1: &[u8], v2: &[u8]) -> Option<PrefixEntry> {
-    let mut parts = v1.splitn(2, |&c| c == b'/');
-    let addr = crate::inet::ipv6::parse(parts.next()?)?;
-    let bits = match parts.next() {
-        Some(b) => decimal(b)?,
-        None => 128,
-    };
-    let val = decimal(v2)?;
-    (bits <= 128 && val <= i32::MAX as u64).then_some(PrefixEntry {
-        prefix: addr,
-        bits: bits as u8,
-        val: val as i32,
-    })
-}
-
-/// `scopev4` values: `::ffff:a.b.c.d/96..128 value` or `a.b.c.d[/0..32] value`.
-fn scope_entry(v1: &[u8], v2: &[u8]) -> Option<ScopeEntry> {
-    let mut parts = v1.splitn(2, |&c| c == b'/');
-    let text = parts.next()?;
-    let bits_text = parts.next();
-    let (a4, bits) = if let Some(a6) = crate::inet::ipv6::parse(text) {
-        let a4 = unmap_v4(&a6)?;
-        let bits = match bits_text {
-            Some(b) => decimal(b)?,
-            None => 128,
-        };
-        if !(96..=128).contains(&bits) {
-            return None;
-        }
-        (a4, bits)
-    } else {
-        let a4 = crate::inet::ipv4::parse_pton(text)?;
-        let bits = match bits_text {
-            Some(b) => decimal(b)?,
-            None => 32,
-        };
-        if bits > 32 {
-            return None;
-        }
-        (a4, bits + 96)
-    };
-    let val = decimal(v2)?;
-    if val > i32::MAX as u64 {
-        return None;
-    }
-    // glibc: a /96 (IPv4 /0) entry has mask 0; others `~0 << (128 - bits)`.
-    let mask = if bits == 96 {
-        0
-    } else {
-        u32::MAX.checked_shl(128 - bits as u32).unwrap_or(0)
-    };
-    let netmask = mask.to_be();
-    Some(ScopeEntry {
-        addr: u32::from_ne_bytes(a4) & netmask,
-        netmask,
-        scope: val as i32,
-    })
-}
-
 /// `match_prefix`: the value of the first entry whose prefix matches.
 fn match_prefix(addr: &Addr, table: &[PrefixEntry], default: i32) -> i32 {
     let a = addr.to_v6_bytes();
@@ -431,7 +163,7 @@ fn scope(a: &Addr, t: &Policy) -> i32 {
         Addr::V6(b) => {
             if b[0] == 0xff {
                 i32::from(b[1] & 0xf)
-            } else if (b[0] == 0xfe && b[1] & 0xc0 == 0x80) || *b == LOOPBACK6 {
+            } else if (b[0] == 0xfe && b[1] & 0xc0 == 0x80) || *b == LOOPBACK_V6 {
                 2
             } else if b[0] == 0xfe && b[1] & 0xc0 == 0xc0 {
                 5
@@ -643,8 +375,8 @@ fn merge_sort(order: &mut [usize], tmp: &mut [usize], info: &mut [Info], t: &Pol
 }
 
 /// Sorts `results` in place as glibc's getaddrinfo does.
-pub fn sort_results(results: &mut [Result1], ifaddrs: &IfAddrs, t: &Policy, kernel: &mut dyn Kernel) {
-    let n = results.len().min(super::lookup::MAX_RESULTS);
+pub fn sort_results(results: &mut [AddrInfo], ifaddrs: &IfAddrs, t: &Policy, kernel: &mut dyn Kernel) {
+    let n = results.len().min(MAX_RESULTS);
     let blank = Info {
         dest: Addr::V4([0; 4]),
         source: None,
@@ -653,7 +385,7 @@ pub fn sort_results(results: &mut [Result1], ifaddrs: &IfAddrs, t: &Policy, kern
         index: u32::MAX,
         native: None,
     };
-    let mut info = [blank; super::lookup::MAX_RESULTS];
+    let mut info = [blank; MAX_RESULTS];
     let table = ifaddrs.table();
     for i in 0..n {
         let r = results[i];
@@ -699,13 +431,13 @@ pub fn sort_results(results: &mut [Result1], ifaddrs: &IfAddrs, t: &Policy, kern
         info[i] = inf;
     }
     kernel.end_sources();
-    let mut order = [0usize; super::lookup::MAX_RESULTS];
-    let mut tmp = [0usize; super::lookup::MAX_RESULTS];
+    let mut order = [0usize; MAX_RESULTS];
+    let mut tmp = [0usize; MAX_RESULTS];
     for (i, o) in order.iter_mut().enumerate().take(n) {
         *o = i;
     }
     merge_sort(&mut order[..n], &mut tmp[..n], &mut info[..n], t, kernel);
-    let mut sorted = [results[0]; super::lookup::MAX_RESULTS];
+    let mut sorted = [results[0]; MAX_RESULTS];
     for (k, &o) in order[..n].iter().enumerate() {
         sorted[k] = results[o];
     }
@@ -714,8 +446,9 @@ pub fn sort_results(results: &mut [Result1], ifaddrs: &IfAddrs, t: &Policy, kern
 
 #[cfg(test)]
 mod tests {
-    use super::super::lookup::Tuple;
     use super::*;
+    use crate::resolve::files::gai_conf;
+    use crate::resolve::Tuple;
 
     /// A kernel with a fixed routing answer per destination.
     struct Fake {
@@ -747,9 +480,9 @@ mod tests {
     }
 
     fn run(dests: &[Addr], kernel: &mut Fake, ifaddrs: &IfAddrs) -> Vec<Addr> {
-        let mut rs: Vec<Result1> = dests
+        let mut rs: Vec<AddrInfo> = dests
             .iter()
-            .map(|a| Result1 {
+            .map(|a| AddrInfo {
                 target: Target { addr: *a, scope_id: 0 },
                 tuple: Tuple::default(),
             })
@@ -821,12 +554,12 @@ mod tests {
 
     #[test]
     fn gai_conf_precedence_replaces_table() {
-        let t = Policy::from_gai_conf(b"# prefer IPv4\nprecedence ::ffff:0:0/96  100\n");
+        let t = gai_conf::parse(b"# prefer IPv4\nprecedence ::ffff:0:0/96  100\n");
         assert_eq!(t.nprecedence, 2);
         assert_eq!(precedence(&v4("1.2.3.4"), &t), 100);
         assert_eq!(precedence(&v6("2001:db8::1"), &t), 40);
         assert_eq!(label(&v6("::1"), &t), 0);
-        let t = Policy::from_gai_conf(b"scopev4 ::ffff:10.0.0.0/104 5\n");
+        let t = gai_conf::parse(b"scopev4 ::ffff:10.0.0.0/104 5\n");
         assert_eq!(scope(&v4("10.2.3.4"), &t), 5);
         assert_eq!(scope(&v4("127.0.0.1"), &t), 14);
     }

@@ -1,36 +1,24 @@
-//! The `lookup::Sources` of this machine: /etc/hosts, /etc/services and
-//! /etc/nsswitch.conf through `files`, DNS through `dns` (resolv.conf is
-//! read at the first DNS question of a call, and once per call).
+//! This machine as the resolver sees it, for the duration of one call:
+//! - `SystemSources`, its `sources::Sources`: /etc/hosts, /etc/services and
+//!   /etc/nsswitch.conf through `files`, DNS through `dns` (resolv.conf is
+//!   read at the first DNS question of a call, and once per call);
+//! - `SystemKernel`, its `sort::Kernel`: interface addresses, links and
+//!   source addresses through `crate::sys::route`, /etc/gai.conf through
+//!   `files::gai_conf`.
 
 use core::ops::ControlFlow;
 
 use super::dns::{client, conf};
-use super::files::{self, nsswitch};
-use super::lookup::{Caller, DnsAddrs, FileLine, HostsLineFn, Name, Sources};
-use super::{Addr, Family, LookupError};
+use super::files::{self, gai_conf, nsswitch};
+use super::host::Name;
+use super::sort::{IfAddr, IfAddrs, Kernel};
+use super::sources::{Caller, DnsAddrs, FileLine, HostsLineFn, Sources};
+use super::{addr_of_sockaddr, sockaddr_of, v4_mapped, Addr, Family, LookupError, Target, SOCKADDR_MAX};
+use crate::sys::{self, route};
 
 /// Most names of one /etc/hosts line handed to a lookup (more are ignored,
 /// like glibc's old 35-alias limit).
 const MAX_LINE_NAMES: usize = 36;
-
-/// The longest last line `view` rebuilds (as `files::for_each_host`).
-const LAST_LINE_MAX: usize = 1024;
-
-/// A line as glibc's hosts parser sees it, as `files::for_each_host` shows
-/// it: the C string the line holds; a last line with no newline and
-/// leading white space, which glibc shifts left over itself without moving
-/// its NUL, ends with a copy of its last k bytes (k the white space).
-fn view<'a>(bytes: &'a [u8], moved: &'a mut [u8; LAST_LINE_MAX]) -> &'a [u8] {
-    let c = bytes.split(|&b| b == 0).next().unwrap_or(&[]);
-    let k = c.iter().take_while(|&&b| crate::inet::is_c_space(b)).count();
-    let n = c.len();
-    if k == 0 || k >= n || n > LAST_LINE_MAX || c.contains(&b'\n') || c.contains(&b'#') {
-        return c;
-    }
-    moved[..n - k].copy_from_slice(&c[k..]);
-    moved[n - k..n].copy_from_slice(&c[n - k..]);
-    &moved[..n]
-}
 
 /// This machine's sources, for the duration of one call.
 #[derive(Default)]
@@ -51,7 +39,7 @@ impl SystemSources {
 }
 
 impl Sources for SystemSources {
-    fn host_sources(&mut self) -> nsswitch::Sources {
+    fn host_sources(&mut self) -> nsswitch::SourceList {
         files::hosts_sources()
     }
 
@@ -64,24 +52,28 @@ impl Sources for SystemSources {
             // glibc's fgets copies the whole line; its parser stops at the
             // first NUL.
             let c_len = line.bytes.iter().position(|&b| b == 0).unwrap_or(line.len);
-            let mut moved = [0u8; LAST_LINE_MAX];
-            let parsed = if line.is_complete() {
-                files::hosts::parse_line(view(line.bytes, &mut moved))
-            } else {
-                None
-            };
-            let mut names: [&[u8]; MAX_LINE_NAMES] = [&[]; MAX_LINE_NAMES];
-            let mut n = 0;
-            if let Some(h) = &parsed {
-                for (slot, name) in names.iter_mut().zip(h.names()) {
-                    *slot = name;
-                    n += 1;
-                }
+            if !line.is_complete() {
+                return f(&FileLine {
+                    len: line.len,
+                    c_len,
+                    entry: None,
+                });
             }
-            f(&FileLine {
-                len: line.len,
-                c_len,
-                entry: parsed.map(|h| (h.addr, &names[..n])),
+            files::with_parser_view(line.bytes, |text| {
+                let parsed = files::hosts::parse_line(text);
+                let mut names: [&[u8]; MAX_LINE_NAMES] = [&[]; MAX_LINE_NAMES];
+                let mut n = 0;
+                if let Some(h) = &parsed {
+                    for (slot, name) in names.iter_mut().zip(h.names()) {
+                        *slot = name;
+                        n += 1;
+                    }
+                }
+                f(&FileLine {
+                    len: line.len,
+                    c_len,
+                    entry: parsed.map(|h| (h.addr, &names[..n])),
+                })
             })
         })
     }
@@ -132,5 +124,127 @@ impl Sources for SystemSources {
             ControlFlow::Continue(())
         });
         len
+    }
+}
+
+/// This machine's kernel, for one getaddrinfo call: the probing socket
+/// lives from the first `source_for` to `end_sources` (called by the sort;
+/// no Drop, so nothing is held across the blocking DNS exchange before it).
+pub struct SystemKernel {
+    fd: i32,
+    af: i32,
+}
+
+impl Default for SystemKernel {
+    fn default() -> Self {
+        SystemKernel::new()
+    }
+}
+
+impl SystemKernel {
+    pub fn new() -> Self {
+        SystemKernel { fd: -1, af: 0 }
+    }
+
+    /// The source address of `sa` on the probing socket; Err(errno) when
+    /// the kernel refuses (Err(0): there is no socket).
+    fn connect_and_ask(&self, sa: &[u8]) -> Result<Option<Addr>, i32> {
+        if self.fd < 0 {
+            return Err(0);
+        }
+        let mut src = [0u8; SOCKADDR_MAX];
+        route::source_addr(self.fd, sa, &mut src).map_err(|e| e.0)?;
+        Ok(addr_of_sockaddr(&src))
+    }
+
+    fn reopen(&mut self, af: i32) {
+        if self.fd >= 0 {
+            let _ = sys::io::close(self.fd);
+        }
+        self.af = af;
+        self.fd = sys::socket::socket(af, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0).unwrap_or(-1);
+    }
+}
+
+impl Kernel for SystemKernel {
+    fn interface_addrs(&mut self, out: &mut IfAddrs) {
+        *out = IfAddrs::new();
+        let ok = route::for_each_interface_addr(&mut |ifa| {
+            let family = i32::from(ifa.family);
+            if family != libc::AF_INET && family != libc::AF_INET6 {
+                return;
+            }
+            // glibc takes IFA_ADDRESS, else IFA_LOCAL.
+            let Some(a) = ifa.address.or(ifa.local) else { return };
+            let v4 = family == libc::AF_INET;
+            let addr = if v4 {
+                let Some(b) = a.get(..4) else { return };
+                v4_mapped([b[0], b[1], b[2], b[3]])
+            } else {
+                let Some(b) = a.get(..16) else { return };
+                let mut x = [0u8; 16];
+                x.copy_from_slice(b);
+                x
+            };
+            out.push(IfAddr {
+                addr,
+                v4,
+                ifa_flags: u32::from(ifa.flags),
+                prefixlen: ifa.prefixlen,
+                index: ifa.index,
+            });
+        });
+        if !ok {
+            out.unknown();
+        }
+    }
+
+    fn source_for(&mut self, dest: &Target, port: u16) -> Option<Addr> {
+        let dest_af = dest.addr.af();
+        if self.fd < 0 || (self.af == libc::AF_INET && dest_af == libc::AF_INET6) {
+            self.reopen(dest_af);
+        } else {
+            // Dissolve the previous association: connect to AF_UNSPEC.
+            let _ = route::disconnect(self.fd);
+        }
+        let (sa, len) = sockaddr_of(&dest.addr, port, dest.scope_id);
+        loop {
+            match self.connect_and_ask(&sa[..len]) {
+                Ok(src) => return src,
+                Err(libc::EAFNOSUPPORT) if self.af == libc::AF_INET6 && dest_af == libc::AF_INET => {
+                    self.reopen(libc::AF_INET)
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    fn end_sources(&mut self) {
+        if self.fd >= 0 {
+            let _ = sys::io::close(self.fd);
+            self.fd = -1;
+        }
+    }
+
+    fn link_native(&mut self, index: u32) -> Option<bool> {
+        let mut native = None;
+        route::for_each_link(&mut |link| {
+            if link.index == index {
+                native = Some(!matches!(
+                    link.kind,
+                    libc::ARPHRD_TUNNEL | libc::ARPHRD_TUNNEL6 | libc::ARPHRD_SIT
+                ));
+            }
+            native.is_some()
+        });
+        native
+    }
+
+    fn if_nametoindex(&mut self, name: &[u8]) -> u32 {
+        route::if_nametoindex(name)
+    }
+
+    fn policy(&mut self) -> gai_conf::Policy {
+        gai_conf::load()
     }
 }

@@ -18,6 +18,7 @@ pub mod mem;
 pub mod poll;
 pub mod proc;
 pub mod random;
+pub mod route;
 pub mod signal;
 pub mod socket;
 

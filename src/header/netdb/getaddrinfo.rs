@@ -10,11 +10,11 @@ use core::ptr;
 
 use super::super::errno::set_errno;
 use super::super::sys_socket::sockaddr;
-use super::kernel::SysKernel;
 use super::*;
 use crate::header::trace::{self, p};
-use crate::resolve::lookup::{self, Answer, GaiError, Hints};
-use crate::resolve::Addr;
+use crate::resolve::getaddrinfo::{self as core_getaddrinfo, Answer, Hints};
+use crate::resolve::system::SystemKernel;
+use crate::resolve::{Addr, GaiError};
 use crate::sys::Errno;
 use crate::trace::Func;
 
@@ -89,8 +89,8 @@ unsafe fn lookup(
     };
     let mut answer = Answer::new();
     let mut sources = system_sources();
-    let mut kernel = SysKernel::new();
-    let r = lookup::getaddrinfo(&mut sources, &mut kernel, node, service, hints.as_ref(), &mut answer);
+    let mut kernel = SystemKernel::new();
+    let r = core_getaddrinfo::getaddrinfo(&mut sources, &mut kernel, node, service, hints.as_ref(), &mut answer);
     if let Err(e) = r {
         return eai(e);
     }

@@ -296,7 +296,7 @@ pub unsafe extern "C" fn gethostbyname_r(
         Func::GethostbynameR,
         [p(name), buflen as u64, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
-        || unsafe { by_name2_r(name, core_hostent::AF_INET, ret, buf, buflen, result, h_errnop) },
+        || unsafe { by_name2_r(name, libc::AF_INET, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
         |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
     )
@@ -358,7 +358,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
         Func::Gethostbyname,
         [p(name), 0, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
-        || unsafe { by_name2(name, core_hostent::AF_INET) },
+        || unsafe { by_name2(name, libc::AF_INET) },
         // SAFETY: the name passed and the entry returned.
         |cap, &he| unsafe { trace::hostent_event(cap, name, ptr::null(), 0, he) },
     )

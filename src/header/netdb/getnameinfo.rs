@@ -7,12 +7,12 @@ use core::ffi::{c_char, c_int};
 use core::ptr;
 
 use super::super::sys_socket::{sockaddr, socklen_t};
-use super::kernel::{if_indextoname, IFNAMSIZ};
 use super::*;
 use crate::header::trace::{self, p};
-use crate::resolve::lookup::{self, ni, push_decimal, Text};
+use crate::resolve::getnameinfo::{self as core_getnameinfo, push_decimal, Text, NI_KNOWN};
 use crate::resolve::Addr;
 use crate::sys;
+use crate::sys::route::{if_indextoname, IFNAMSIZ};
 use crate::trace::Func;
 
 const AF_LOCAL: u16 = 1;
@@ -115,7 +115,7 @@ unsafe fn name_info(
     servlen: socklen_t,
     flags: c_int,
 ) -> c_int {
-    if flags & !ni::KNOWN != 0 {
+    if flags & !NI_KNOWN != 0 {
         return EAI_BADFLAGS;
     }
     if sa.is_null() || (salen as usize) < 2 {
@@ -167,7 +167,7 @@ unsafe fn name_info(
                     0
                 };
                 let mut text = Text::new();
-                match lookup::name_of_addr(&mut sources, &addr, flags, &domain[..dlen], &mut text) {
+                match core_getnameinfo::name_of_addr(&mut sources, &addr, flags, &domain[..dlen], &mut text) {
                     Err(e) => super::getaddrinfo::eai(e),
                     // SAFETY: the caller's buffer of `hostlen` bytes.
                     Ok(true) => unsafe { put(text.as_bytes(), host, hostlen) },
@@ -192,7 +192,7 @@ unsafe fn name_info(
             }
             _ => {
                 let mut text = Text::new();
-                let named = lookup::service_of_port(&mut sources, port, flags, &mut text);
+                let named = core_getnameinfo::service_of_port(&mut sources, port, flags, &mut text);
                 if !named {
                     // SAFETY: the caller's buffer of `servlen > 0` bytes.
                     unsafe { put_truncated(text.as_bytes(), serv, servlen) }

@@ -7,20 +7,17 @@
 //! - `getaddrinfo`: getaddrinfo, freeaddrinfo (one malloc block per list);
 //! - `getnameinfo`: getnameinfo;
 //! - `gethostby`: gethostbyname/2/addr and their `_r` forms;
-//! - `strings`: gai_strerror, hstrerror, herror;
-//! - `kernel`: what sorting needs from the kernel (netlink, UDP connect),
-//!   /etc/gai.conf, interface names.
+//! - `strings`: gai_strerror, hstrerror, herror.
 
 use core::ffi::{c_char, c_int};
 
 use super::sys_socket::{sockaddr, socklen_t};
-use crate::resolve::lookup::Caller;
+use crate::resolve::sources::Caller;
 use crate::resolve::system::SystemSources;
 
 mod getaddrinfo;
 pub(crate) mod gethostby;
 mod getnameinfo;
-mod kernel;
 mod strings;
 
 pub mod protocols;

@@ -7,8 +7,8 @@ use super::name::WireName;
 use super::wire::{
     Reply, WireError, EDNS_UDP_SIZE, QUERY_MAX, RCODE_NOERROR, RCODE_NOTIMP, RCODE_REFUSED, RCODE_SERVFAIL,
 };
-use crate::resolve::Addr;
-use crate::sys::dns_io::{self, SOCKADDR_MAX};
+use crate::resolve::{sockaddr_of, SOCKADDR_MAX};
+use crate::sys::dns_io;
 use crate::sys::{clock, io, random, Errno};
 
 /// Largest UDP reply read: what we advertise with EDNS0 (a plain server
@@ -77,23 +77,7 @@ pub type OnReply<'f> = dyn FnMut(usize, &Reply<'_>) + 'f;
 
 /// The socket address of `ns` as bytes, and its length.
 fn sockaddr(ns: &NameServer) -> ([u8; SOCKADDR_MAX], usize) {
-    let mut sa = [0u8; SOCKADDR_MAX];
-    let port = NAMESERVER_PORT.to_be_bytes();
-    match ns.addr {
-        Addr::V4(a) => {
-            sa[..2].copy_from_slice(&(libc::AF_INET as u16).to_ne_bytes());
-            sa[2..4].copy_from_slice(&port);
-            sa[4..8].copy_from_slice(&a);
-            (sa, 16)
-        }
-        Addr::V6(a) => {
-            sa[..2].copy_from_slice(&(libc::AF_INET6 as u16).to_ne_bytes());
-            sa[2..4].copy_from_slice(&port);
-            sa[8..24].copy_from_slice(&a);
-            sa[24..28].copy_from_slice(&ns.scope_id.to_ne_bytes());
-            (sa, 28)
-        }
-    }
+    sockaddr_of(&ns.addr, NAMESERVER_PORT.to_be(), ns.scope_id)
 }
 
 /// Whether a datagram's source is the server asked: same family, port and
@@ -130,11 +114,7 @@ fn close(fd: i32) {
 }
 
 fn open_socket(ns: &NameServer, ty: i32) -> Result<i32, Errno> {
-    let family = match ns.addr {
-        Addr::V4(_) => libc::AF_INET,
-        Addr::V6(_) => libc::AF_INET6,
-    };
-    crate::sys::socket::socket(family, ty | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0)
+    crate::sys::socket::socket(ns.addr.af(), ty | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC, 0)
 }
 
 /// Milliseconds left until `deadline` (monotonic ms), for poll.
@@ -459,6 +439,7 @@ fn skip(fd: i32, mut n: usize, deadline: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resolve::Addr;
 
     #[test]
     fn source_check() {

@@ -115,7 +115,7 @@ fn scan(db: Db, buf: &mut [u8], mut classify: impl FnMut(&[u8]) -> Option<(usize
             return ControlFlow::Continue(());
         }
         // Only a last line without newline or comment is changed by the
-        // move (see `for_each_view`); parse the others where they are.
+        // move (see `with_parser_view`); parse the others where they are.
         let moved = k > 0 && !line.bytes[k..n].iter().any(|&c| c == b'\n' || c == b'#');
         let view = if moved {
             place(buf, line.bytes, n, k);

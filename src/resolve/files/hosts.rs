@@ -7,7 +7,7 @@
 
 use super::text::{content, field, Words};
 use crate::inet::{ipv4, ipv6};
-use crate::resolve::Addr;
+use crate::resolve::{unmap_v4, Addr, Family, LOOPBACK_V6};
 
 /// A valid /etc/hosts line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,19 +28,36 @@ impl<'a> HostsLine<'a> {
 
     /// The address as glibc's `AF_INET` lookups (gethostbyname,
     /// gethostbyname2(AF_INET), gethostbyaddr of an IPv4 address) see the
-    /// line: an IPv4 address; an IPv4-mapped IPv6 address as its IPv4
-    /// part; `::1` as 127.0.0.1; any other IPv6 line does not exist for them.
+    /// line (`addr_for_family`).
     pub fn addr_v4(&self) -> Option<[u8; 4]> {
-        match self.addr {
-            Addr::V4(a) => Some(a),
-            Addr::V6(a) if a[..12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] => Some([a[12], a[13], a[14], a[15]]),
-            Addr::V6(a) if a == LOOPBACK6 => Some([127, 0, 0, 1]),
-            Addr::V6(_) => None,
+        match addr_for_family(self.addr, Family::V4) {
+            Some(Addr::V4(a)) => Some(a),
+            _ => None,
         }
     }
 }
 
-const LOOPBACK6: [u8; 16] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+/// A line's address as a lookup of `family` sees it, or None to skip the
+/// line. For IPv4: an IPv4 address; an IPv4-mapped IPv6 address as its
+/// IPv4 part; `::1` as 127.0.0.1; any other IPv6 line does not exist. For
+/// IPv6, IPv4 lines do not exist (RES_USE_INET6 is not supported).
+pub fn addr_for_family(addr: Addr, family: Family) -> Option<Addr> {
+    match (family, addr) {
+        (Family::V4, Addr::V4(_)) => Some(addr),
+        (Family::V4, Addr::V6(a6)) => {
+            if let Some(a4) = unmap_v4(&a6) {
+                Some(Addr::V4(a4))
+            } else if a6 == LOOPBACK_V6 {
+                Some(Addr::V4([127, 0, 0, 1]))
+            } else {
+                None
+            }
+        }
+        (Family::V6, Addr::V6(_)) => Some(addr),
+        (Family::V6, Addr::V4(_)) => None,
+        (Family::Any, _) => Some(addr),
+    }
+}
 
 /// Parses one line (with or without its newline); `None` for a comment,
 /// blank or invalid line.
@@ -76,7 +93,7 @@ mod tests {
         assert_eq!(l.addr, Addr::V4([127, 0, 0, 1]));
         assert_eq!(names(&l), [b"localhost".to_vec(), b"loopback".to_vec()]);
         let l = parse_line(b"  ::1 ip6-localhost ip6-loopback\r\n").unwrap();
-        assert_eq!(l.addr, Addr::V6(LOOPBACK6));
+        assert_eq!(l.addr, Addr::V6(LOOPBACK_V6));
         assert_eq!(l.name, b"ip6-localhost");
         assert_eq!(l.aliases.collect::<Vec<_>>(), [&b"ip6-loopback"[..]]);
         assert_eq!(l.addr_v4(), Some([127, 0, 0, 1]));

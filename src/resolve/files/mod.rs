@@ -1,12 +1,14 @@
 //! /etc/hosts, /etc/services, /etc/protocols and /etc/nsswitch.conf, as
-//! glibc 2.36's nss_files reads them:
+//! glibc 2.36's nss_files reads them, and /etc/gai.conf as its getaddrinfo
+//! does:
 //!
-//! - `hosts`, `services`, `protocols`, `nsswitch`: one parser per file,
-//!   safe and allocation-free over `&[u8]`;
+//! - `hosts`, `services`, `protocols`, `nsswitch`, `gai_conf`: one parser
+//!   per file, safe and allocation-free over `&[u8]`;
 //! - `cache`: each file read through `crate::sys` and kept as a snapshot
 //!   while its identity (device, inode, size, mtime) is unchanged;
 //! - the iteration functions below, what the rest of the resolver calls.
 
+pub mod gai_conf;
 pub mod hosts;
 pub mod nsswitch;
 pub mod protocols;
@@ -21,7 +23,7 @@ use core::ops::ControlFlow;
 
 pub use cache::{for_each_line, keyed, read_whole, Db, Line};
 pub use hosts::HostsLine;
-pub use nsswitch::{Action, Source, SourceItem, Sources, Status};
+pub use nsswitch::{Action, Source, SourceItem, SourceList, Status};
 pub use protocols::ProtocolLine;
 pub use services::ServiceLine;
 pub use text::Words;
@@ -57,7 +59,7 @@ pub fn for_each_protocol(mut f: impl FnMut(&ProtocolLine<'_>) -> ControlFlow<()>
 
 /// The hosts line of /etc/nsswitch.conf (`files dns` when there is no file
 /// or no hosts line), parsed once per version of the file.
-pub fn hosts_sources() -> Sources {
+pub fn hosts_sources() -> SourceList {
     let bytes = cache::derived(
         Db::Nsswitch,
         Db::HostsSources,
@@ -65,45 +67,50 @@ pub fn hosts_sources() -> Sources {
         |reader, line| reader.line(text::c_str(line.bytes)),
         |reader, read| sources_after(reader, read).encode(),
     );
-    Sources::decode(&bytes)
+    SourceList::decode(&bytes)
 }
 
-fn sources_after(reader: nsswitch::Reader, read: Result<(), LookupError>) -> Sources {
+fn sources_after(reader: nsswitch::Reader, read: Result<(), LookupError>) -> SourceList {
     match read {
         Ok(()) => reader.finish(),
         // glibc ignores these and uses the defaults; other errors make it
         // fail every lookup.
         Err(LookupError::System(
             libc::ENOENT | libc::EACCES | libc::EISDIR | libc::ELOOP | libc::ENOTDIR | libc::EPERM,
-        )) => Sources::default_hosts(),
-        Err(LookupError::System(e)) => Sources::unusable(e),
-        Err(_) => Sources::default_hosts(),
+        )) => SourceList::default_hosts(),
+        Err(LookupError::System(e)) => SourceList::unusable(e),
+        Err(_) => SourceList::default_hosts(),
     }
 }
 
-/// The longest last line rebuilt by `for_each_view`'s quirk below.
+/// The longest last line rebuilt by `with_parser_view`'s quirk below.
 const LAST_LINE_MAX: usize = 1024;
 
-/// Each line as glibc's parsers see it: the C string the line holds. One
-/// quirk is kept: glibc strips leading white space by moving the line left
-/// over itself without moving its NUL, so a last line with no newline (and
-/// no comment) ends with a copy of its last k bytes, k the white space
-/// stripped (`"  10.0.0.8 name"` reads as `"10.0.0.8 namee"`).
+/// Each complete line as glibc's parsers see it (`with_parser_view`).
 fn for_each_view(db: Db, mut f: impl FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), LookupError> {
     for_each_line(db, |line| {
         if !line.is_complete() {
             return ControlFlow::Continue(());
         }
-        let c = text::c_str(line.bytes);
-        let k = c.iter().take_while(|&&b| is_c_space(b)).count();
-        let shifted = k > 0 && k < c.len() && c.len() <= LAST_LINE_MAX && !c.contains(&b'\n') && !c.contains(&b'#');
-        if !shifted {
-            return f(c);
-        }
-        let mut moved = [0u8; LAST_LINE_MAX];
-        let n = c.len();
-        moved[..n - k].copy_from_slice(&c[k..]);
-        moved[n - k..n].copy_from_slice(&c[n - k..]);
-        f(&moved[..n])
+        with_parser_view(line.bytes, &mut f)
     })
+}
+
+/// Calls `f` with a line as glibc's parsers see it: the C string the line
+/// holds. One quirk is kept: glibc strips leading white space by moving the
+/// line left over itself without moving its NUL, so a last line with no
+/// newline (and no comment) ends with a copy of its last k bytes, k the
+/// white space stripped (`"  10.0.0.8 name"` reads as `"10.0.0.8 namee"`).
+pub(crate) fn with_parser_view<R>(bytes: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+    let c = text::c_str(bytes);
+    let k = c.iter().take_while(|&&b| is_c_space(b)).count();
+    let shifted = k > 0 && k < c.len() && c.len() <= LAST_LINE_MAX && !c.contains(&b'\n') && !c.contains(&b'#');
+    if !shifted {
+        return f(c);
+    }
+    let mut moved = [0u8; LAST_LINE_MAX];
+    let n = c.len();
+    moved[..n - k].copy_from_slice(&c[k..]);
+    moved[n - k..n].copy_from_slice(&c[n - k..]);
+    f(&moved[..n])
 }

@@ -82,7 +82,7 @@ impl SourceItem {
 
 /// The hosts sources, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sources {
+pub struct SourceList {
     items: [SourceItem; MAX_SOURCES],
     len: usize,
     /// `Some(errno)` when glibc cannot use the configuration at all and
@@ -91,8 +91,8 @@ pub struct Sources {
     pub error: Option<i32>,
 }
 
-impl Sources {
-    const EMPTY: Sources = Sources {
+impl SourceList {
+    const EMPTY: SourceList = SourceList {
         items: [SourceItem {
             source: Source::Other,
             actions: [Action::Continue; 4],
@@ -102,18 +102,18 @@ impl Sources {
     };
 
     /// glibc 2.36's default for hosts: `files dns`.
-    pub fn default_hosts() -> Sources {
-        let mut s = Sources::EMPTY;
+    pub fn default_hosts() -> SourceList {
+        let mut s = SourceList::EMPTY;
         s.push(SourceItem::new(Source::Files));
         s.push(SourceItem::new(Source::Dns));
         s
     }
 
     /// A configuration glibc refuses: every lookup fails with `errno`.
-    pub(crate) fn unusable(errno: i32) -> Sources {
-        Sources {
+    pub(crate) fn unusable(errno: i32) -> SourceList {
+        SourceList {
             error: Some(errno),
-            ..Sources::EMPTY
+            ..SourceList::EMPTY
         }
     }
 
@@ -131,10 +131,10 @@ impl Sources {
     }
 }
 
-/// The length of `Sources::encode`'s bytes.
+/// The length of `SourceList::encode`'s bytes.
 pub(crate) const ENCODED_LEN: usize = 6 + 2 * MAX_SOURCES;
 
-impl Sources {
+impl SourceList {
     /// The sources as bytes, for keeping between calls: the count, whether
     /// there is an error and its errno, then per item its source and its
     /// four actions (two bits each).
@@ -151,8 +151,8 @@ impl Sources {
     }
 
     /// The sources `encode` gave these bytes for.
-    pub(crate) fn decode(bytes: &[u8; ENCODED_LEN]) -> Sources {
-        let mut out = Sources::EMPTY;
+    pub(crate) fn decode(bytes: &[u8; ENCODED_LEN]) -> SourceList {
+        let mut out = SourceList::EMPTY;
         if bytes[1] != 0 {
             out.error = Some(i32::from_le_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]));
         }
@@ -204,7 +204,7 @@ const DATABASES: [&[u8]; 17] = [
 
 /// Reads the whole file's lines in order and returns the hosts sources.
 /// `lines` yields each line (with or without its newline).
-pub fn parse<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Sources {
+pub fn parse<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> SourceList {
     let mut reader = Reader::default();
     for line in lines {
         if reader.line(line).is_break() {
@@ -217,7 +217,7 @@ pub fn parse<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> Sources {
 /// The file read line by line, for callers that get its lines one at a time.
 #[derive(Default)]
 pub(crate) struct Reader {
-    hosts: Option<Sources>,
+    hosts: Option<SourceList>,
     error: bool,
 }
 
@@ -241,11 +241,11 @@ impl Reader {
         ControlFlow::Continue(())
     }
 
-    pub(crate) fn finish(self) -> Sources {
+    pub(crate) fn finish(self) -> SourceList {
         if self.error {
-            Sources::unusable(libc::EINVAL)
+            SourceList::unusable(libc::EINVAL)
         } else {
-            self.hosts.unwrap_or_else(Sources::default_hosts)
+            self.hosts.unwrap_or_else(SourceList::default_hosts)
         }
     }
 }
@@ -263,8 +263,8 @@ fn split_database(line: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// Parses a source list; `None` on a syntax error.
-pub fn parse_sources(mut s: &[u8]) -> Option<Sources> {
-    let mut out = Sources::EMPTY;
+pub fn parse_sources(mut s: &[u8]) -> Option<SourceList> {
+    let mut out = SourceList::EMPTY;
     loop {
         s = skip_space(s);
         if s.is_empty() {
@@ -342,11 +342,11 @@ mod tests {
     use Source::*;
     use Status::*;
 
-    fn hosts(conf: &str) -> Sources {
+    fn hosts(conf: &str) -> SourceList {
         parse(conf.as_bytes().split_inclusive(|&c| c == b'\n'))
     }
 
-    fn list(s: &Sources) -> Vec<Source> {
+    fn list(s: &SourceList) -> Vec<Source> {
         s.items().iter().map(|i| i.source).collect()
     }
 
@@ -369,12 +369,12 @@ mod tests {
 
     #[test]
     fn default_when_no_hosts_line() {
-        assert_eq!(hosts(""), Sources::default_hosts());
+        assert_eq!(hosts(""), SourceList::default_hosts());
         assert_eq!(
             hosts("passwd: files\nHosts: dns\n#hosts: dns\n"),
-            Sources::default_hosts()
+            SourceList::default_hosts()
         );
-        assert_eq!(list(&Sources::default_hosts()), [Files, Dns]);
+        assert_eq!(list(&SourceList::default_hosts()), [Files, Dns]);
     }
 
     #[test]
@@ -447,11 +447,11 @@ mod tests {
             "hosts: dns [!UNAVAIL=return] files [NOTFOUND=merge SUCCESS=continue] mdns4",
         ] {
             let s = hosts(conf);
-            assert_eq!(Sources::decode(&s.encode()), s, "{conf}");
+            assert_eq!(SourceList::decode(&s.encode()), s, "{conf}");
         }
         assert_eq!(
-            Sources::decode(&Sources::unusable(libc::EIO).encode()),
-            Sources::unusable(libc::EIO)
+            SourceList::decode(&SourceList::unusable(libc::EIO).encode()),
+            SourceList::unusable(libc::EIO)
         );
     }
 
