@@ -39,11 +39,18 @@ RUN_so := env
 RUN_a := env
 RUN_preload := env LD_PRELOAD=$(CURDIR)/$(SO)
 
-CTESTS := $(filter-out c-tests/header_only.c,$(wildcard c-tests/*.c))
-SAMPLE_SRCS := $(filter-out c-tests/samples/apue.c,$(wildcard c-tests/samples/*.c))
+# The C programs, by mode: build/<mode>/t/<test>.t and build/<mode>/samples/<sample>,
+# plus the prove wrappers build/<mode>/samples.t and build/<mode>/resolve.t.
+CTESTS := $(basename $(notdir $(filter-out c-tests/header_only.c,$(wildcard c-tests/*.c))))
+SAMPLES := $(basename $(notdir $(filter-out c-tests/samples/apue.c,$(wildcard c-tests/samples/*.c))))
+TEST_PROGS := $(foreach m,$(MODES),$(CTESTS:%=build/$m/t/%.t))
+SAMPLE_PROGS := $(foreach m,$(MODES),$(SAMPLES:%=build/$m/samples/%) build/$m/samples.t)
+RESOLVE_TS := $(MODES:%=build/%/resolve.t)
 
 .PHONY: all lib header cli deps check check-header check-rust check-c check-samples check-resolve check-trace check-install \
         samples demo bench fuzz-smoke install uninstall clean static-libs
+# A program whose link fails leaves no output that looks up to date.
+.DELETE_ON_ERROR:
 
 all: lib header
 
@@ -77,6 +84,14 @@ lib:
 	cargo build --release
 	ln -sf libsockshim.so $(REL)/libsockshim.so.0
 
+# The library files, as cargo leaves them after `lib`: a program that links one
+# relinks only when cargo rebuilt it. The no-op recipe makes make read the file's
+# time again after lib instead of assuming it new; `+` makes make -n do the same.
+# They are cargo's: make never deletes them (.PRECIOUS).
+$(SO) $(A): lib
+	+@:
+.PRECIOUS: $(SO) $(A)
+
 # Refreshes the committed header from the build's cbindgen output.
 header: lib
 	@mkdir -p include
@@ -94,6 +109,21 @@ static-libs:
 # --- make check ------------------------------------------------------------------
 check: deps check-header lib check-rust check-c check-samples check-resolve check-trace check-install
 	@echo "make check: all passed"
+
+# Under -j too: when deps is a step (make check, demo, bench) nothing builds before
+# it, and make check runs its suites one after another in this order (what each
+# suite builds still builds in parallel).
+ifneq ($(filter deps check demo bench,$(MAKECMDGOALS)),)
+lib cli check-header check-rust $(TEST_PROGS) $(SAMPLE_PROGS) $(RESOLVE_TS): | deps
+endif
+ifneq ($(filter check,$(MAKECMDGOALS)),)
+check-rust: | check-header
+check-c: | check-rust
+check-samples: | check-c
+check-resolve: | check-samples
+check-trace: | check-resolve
+check-install: | check-trace
+endif
 
 # The committed header must equal a fresh generation, and compile alone as
 # C11 and C++17 with every warning an error.
@@ -115,41 +145,46 @@ check-rust:
 	cargo fmt --all -- --check
 
 # Builds every C test three ways and runs them under prove.
-check-c: lib
-	@for m in $(MODES); do \
-	  mkdir -p build/$$m/t; \
-	  for src in $(CTESTS); do \
-	    n=$$(basename $$src .c); extra=""; \
-	    case $$n in fortify) extra="-D_FORTIFY_SOURCE=2";; esac; \
-	    link=LINK_$$m; \
-	    case $$m in \
-	      so) $(CC) $(TEST_CFLAGS) $$extra $$src $(LINK_so) -o build/$$m/t/$$n.t;; \
-	      a) $(CC) $(TEST_CFLAGS) $$extra $$src $(LINK_a) -o build/$$m/t/$$n.t;; \
-	      preload) $(CC) $(TEST_CFLAGS) $$extra $$src $(LINK_preload) -o build/$$m/t/$$n.t;; \
-	    esac; \
-	  done; \
-	done
+check-c: lib $(TEST_PROGS)
 	bash c-tests/bindings.sh build
 	prove --exec '$(RUN_so)' build/so/t/*.t
 	prove --exec '$(RUN_a)' build/a/t/*.t
 	prove --exec '$(RUN_preload)' build/preload/t/*.t
 
-# The APUE-style samples, built three ways (build/<mode>/samples/).
-samples: lib
-	@for m in $(MODES); do \
-	  mkdir -p build/$$m/samples; \
-	  for src in $(SAMPLE_SRCS); do \
-	    n=$$(basename $$src .c); \
-	    case $$m in \
-	      so) $(CC) $(SAMPLE_CFLAGS) $$src c-tests/samples/apue.c $(LINK_so) -o build/$$m/samples/$$n;; \
-	      a) $(CC) $(SAMPLE_CFLAGS) $$src c-tests/samples/apue.c $(LINK_a) -o build/$$m/samples/$$n;; \
-	      preload) $(CC) $(SAMPLE_CFLAGS) $$src c-tests/samples/apue.c -o build/$$m/samples/$$n;; \
-	    esac; \
-	  done; \
-	  printf '#!/bin/sh\nSAMPLE_MODE=%s SAMPLE_PRELOAD=%s exec bash %s %s\n' \
-	    $$m $(CURDIR)/$(SO) $(CURDIR)/c-tests/samples/run.sh $(CURDIR)/build/$$m/samples > build/$$m/samples.t; \
-	  chmod +x build/$$m/samples.t; \
-	done
+# A test program per mode: linked to the .so, linked to the .a, or built against
+# glibc alone (run with LD_PRELOAD); CFLAGS_<test> adds a test's own flags.
+CFLAGS_fortify := -D_FORTIFY_SOURCE=2
+TEST_HEADERS := $(wildcard c-tests/*.h)
+build/so/t/%.t: c-tests/%.c $(TEST_HEADERS) $(SO)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(CFLAGS_$*) $< $(LINK_so) -o $@
+build/a/t/%.t: c-tests/%.c $(TEST_HEADERS) $(A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(CFLAGS_$*) $< $(LINK_a) -o $@
+build/preload/t/%.t: c-tests/%.c $(TEST_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(CFLAGS_$*) $< $(LINK_preload) -o $@
+
+# The APUE-style samples, built three ways (build/<mode>/samples/), and for each
+# mode the script prove runs (build/<mode>/samples.t).
+samples: lib $(SAMPLE_PROGS)
+
+SAMPLE_DEPS := c-tests/samples/apue.c $(wildcard c-tests/samples/*.h)
+build/so/samples/%: c-tests/samples/%.c $(SAMPLE_DEPS) $(SO)
+	@mkdir -p $(@D)
+	$(CC) $(SAMPLE_CFLAGS) $< c-tests/samples/apue.c $(LINK_so) -o $@
+build/a/samples/%: c-tests/samples/%.c $(SAMPLE_DEPS) $(A)
+	@mkdir -p $(@D)
+	$(CC) $(SAMPLE_CFLAGS) $< c-tests/samples/apue.c $(LINK_a) -o $@
+build/preload/samples/%: c-tests/samples/%.c $(SAMPLE_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(SAMPLE_CFLAGS) $< c-tests/samples/apue.c -o $@
+
+build/%/samples.t: Makefile
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nSAMPLE_MODE=%s SAMPLE_PRELOAD=%s exec bash %s %s\n' \
+	  $* $(CURDIR)/$(SO) $(CURDIR)/c-tests/samples/run.sh $(CURDIR)/build/$*/samples > $@
+	@chmod +x $@
 
 # Every client/server pair on loopback, in the three modes, bytes checked.
 check-samples: samples
@@ -157,12 +192,15 @@ check-samples: samples
 
 # Name resolution against glibc, in a private mount+network namespace with
 # its own /etc files and a real DNS server (dnsmasq), three ways in parallel.
-check-resolve: lib samples
-	@for m in $(MODES); do mkdir -p build/$$m; \
-	  printf '#!/bin/sh\nRESOLVE_MODE=%s RESOLVE_LIB=%s RESOLVE_SAMPLES=%s exec bash %s %s\n' \
-	    $$m $(CURDIR)/$(REL) $(CURDIR)/build/$$m/samples $(CURDIR)/c-tests/resolve/run.sh \
-	    $(CURDIR)/build/$$m/resolve > build/$$m/resolve.t; chmod +x build/$$m/resolve.t; done
+check-resolve: lib samples $(RESOLVE_TS)
 	prove -j3 --exec '' build/so/resolve.t build/a/resolve.t build/preload/resolve.t
+
+build/%/resolve.t: Makefile
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nRESOLVE_MODE=%s RESOLVE_LIB=%s RESOLVE_SAMPLES=%s exec bash %s %s\n' \
+	  $* $(CURDIR)/$(REL) $(CURDIR)/build/$*/samples $(CURDIR)/c-tests/resolve/run.sh \
+	  $(CURDIR)/build/$*/resolve > $@
+	@chmod +x $@
 
 # Tracing: golden files derived from strace, strace comparison, stress, SIGKILL,
 # signals, the whole suite with recording on, descriptor classification, fork/exec
@@ -175,7 +213,7 @@ check-trace: lib cli samples check-c
 
 # make install into a scratch DESTDIR, then build a program with pkg-config,
 # shared and static, and run both; then make uninstall leaves nothing.
-check-install: lib header
+check-install: lib header build/preload/samples/ruptime
 	rm -rf build/destdir
 	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/build/destdir PREFIX=/usr
 	export PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/build/destdir PKG_CONFIG_PATH=$(CURDIR)/build/destdir/usr/lib/pkgconfig; \
