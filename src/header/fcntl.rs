@@ -17,12 +17,9 @@ use crate::trace::{fdtable, runtime, Func};
 
 use super::trace::call;
 
-const F_DUPFD: c_int = 0;
-const F_GETOWN: c_int = 9;
-const F_SETLKW: c_int = 7;
-const F_OFD_SETLKW: c_int = 38;
-const F_DUPFD_CLOEXEC: c_int = 1030;
-const CLOSE_RANGE_FLAGS: c_int = 2 | 4; // CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC
+use libc::{F_DUPFD, F_DUPFD_CLOEXEC, F_GETOWN, F_OFD_SETLKW, F_SETLKW};
+/// The flags close_range(2) knows.
+const CLOSE_RANGE_FLAGS: c_int = (libc::CLOSE_RANGE_UNSHARE | libc::CLOSE_RANGE_CLOEXEC) as c_int;
 
 /// What glibc's `fcntl64` does: `F_GETOWN` through `F_GETOWN_EX` (so a
 /// process group comes back negative), the waiting lock commands as
@@ -144,7 +141,7 @@ pub extern "C" fn close_range(first: c_uint, last: c_uint, flags: c_int) -> c_in
         |_, r| {
             // With CLOSE_RANGE_CLOEXEC nothing closes now (exec starts a
             // fresh table anyway).
-            if r.is_ok() && flags & 4 == 0 {
+            if r.is_ok() && flags & libc::CLOSE_RANGE_CLOEXEC as c_int == 0 {
                 fdtable::forget_range(first, last);
             }
         },

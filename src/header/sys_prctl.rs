@@ -16,8 +16,8 @@ use super::errno::ret;
 use crate::sys;
 use crate::trace::dest;
 
-const PR_SET_SECCOMP: c_int = 22;
-const SECCOMP_MODE_STRICT: c_ulong = 1;
+use libc::PR_SET_SECCOMP;
+const SECCOMP_MODE_STRICT: c_ulong = libc::SECCOMP_MODE_STRICT as c_ulong;
 
 #[no_mangle]
 pub unsafe extern "C" fn prctl(option: c_int, a2: c_ulong, a3: c_ulong, a4: c_ulong, a5: c_ulong) -> c_int {

@@ -50,6 +50,7 @@ pub fn dupfd_cloexec(fd: i32, min: i32) -> Result<i32> {
     unsafe { fcntl(fd, libc::F_DUPFD_CLOEXEC, min as usize) }
 }
 
+// Not in the libc crate (<fcntl.h>, _GNU_SOURCE).
 const F_GETOWN_EX: i32 = 16;
 const F_OWNER_PGRP: i32 = 2;
 

@@ -6,7 +6,7 @@
 use core::ffi::{c_char, c_int};
 use core::ptr;
 
-use super::super::sys_socket::{sockaddr, socklen_t};
+use super::super::sys_socket::{sockaddr, socklen_t, AF_INET, AF_INET6, AF_LOCAL};
 use super::*;
 use crate::header::trace::{self, p};
 use crate::resolve::getnameinfo::{self as core_getnameinfo, push_decimal, Text, NI_KNOWN};
@@ -14,10 +14,6 @@ use crate::resolve::Addr;
 use crate::sys;
 use crate::sys::route::{if_indextoname, IFNAMSIZ};
 use crate::trace::Func;
-
-const AF_LOCAL: u16 = 1;
-const AF_INET: u16 = 2;
-const AF_INET6: u16 = 10;
 
 /// Copies `text` and a NUL into `dst` of `size` bytes, or fails with
 /// EAI_OVERFLOW touching nothing.
@@ -125,7 +121,7 @@ unsafe fn name_info(
         return EAI_NONAME;
     }
     // SAFETY: `sa` holds at least `salen >= 2` bytes (the contract).
-    let family = unsafe { ptr::read_unaligned(sa.cast::<u16>()) };
+    let family = c_int::from(unsafe { ptr::read_unaligned(sa.cast::<u16>()) });
     let need = match family {
         AF_LOCAL => 2,
         AF_INET => 16,

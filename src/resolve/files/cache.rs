@@ -31,7 +31,7 @@ use core::ffi::CStr;
 use core::ops::ControlFlow;
 use core::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
-use super::text::find_byte;
+use super::fields::find_byte;
 use crate::resolve::LookupError;
 use crate::sys::fs::{self, FileId};
 use crate::sys::{io, Errno};

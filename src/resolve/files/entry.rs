@@ -18,7 +18,7 @@
 use core::ops::ControlFlow;
 
 use super::cache::{for_each_line, Db};
-use super::text::c_str;
+use super::fields::c_str;
 use super::{protocols, services, ProtocolLine, ServiceLine};
 use crate::inet::is_c_space;
 use crate::resolve::LookupError;

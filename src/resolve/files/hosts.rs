@@ -5,7 +5,7 @@
 //! a line whose address does not parse is skipped; a line with only an
 //! address is valid and names the empty string.
 
-use super::text::{content, field, Words};
+use super::fields::{content, field, Words};
 use crate::inet::{ipv4, ipv6};
 use crate::resolve::{unmap_v4, Addr, Family, LOOPBACK_V6};
 

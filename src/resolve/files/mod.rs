@@ -17,7 +17,7 @@ pub mod services;
 pub mod entry;
 
 mod cache;
-mod text;
+mod fields;
 
 use core::ops::ControlFlow;
 
@@ -26,7 +26,7 @@ pub use hosts::HostsLine;
 pub use nsswitch::{Action, Source, SourceItem, SourceList, Status};
 pub use protocols::ProtocolLine;
 pub use services::ServiceLine;
-pub use text::Words;
+pub use fields::Words;
 
 use super::LookupError;
 use crate::inet::is_c_space;
@@ -64,7 +64,7 @@ pub fn hosts_sources() -> SourceList {
         Db::Nsswitch,
         Db::HostsSources,
         nsswitch::Reader::default(),
-        |reader, line| reader.line(text::c_str(line.bytes)),
+        |reader, line| reader.line(fields::c_str(line.bytes)),
         |reader, read| sources_after(reader, read).encode(),
     );
     SourceList::decode(&bytes)
@@ -102,7 +102,7 @@ fn for_each_view(db: Db, mut f: impl FnMut(&[u8]) -> ControlFlow<()>) -> Result<
 /// newline (and no comment) ends with a copy of its last k bytes, k the
 /// white space stripped (`"  10.0.0.8 name"` reads as `"10.0.0.8 namee"`).
 pub(crate) fn with_parser_view<R>(bytes: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-    let c = text::c_str(bytes);
+    let c = fields::c_str(bytes);
     let k = c.iter().take_while(|&&b| is_c_space(b)).count();
     let shifted = k > 0 && k < c.len() && c.len() <= LAST_LINE_MAX && !c.contains(&b'\n') && !c.contains(&b'#');
     if !shifted {

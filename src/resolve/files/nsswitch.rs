@@ -24,7 +24,7 @@
 
 use core::ops::ControlFlow;
 
-use super::text::{c_str, skip_space};
+use super::fields::{c_str, skip_space};
 use crate::inet::is_c_space;
 
 /// The most sources a hosts line can list; further ones are ignored.

@@ -5,7 +5,7 @@
 //! whose number exceeds 2^32 - 1 or is negative (but `-0`) is skipped; the
 //! number is followed by white space or the end of the line.
 
-use super::text::{content, field, strtou32, Words};
+use super::fields::{content, field, strtou32, Words};
 use crate::inet::is_c_space;
 
 /// A valid /etc/protocols line.

@@ -6,7 +6,7 @@
 //! are kept (`65616` is 80), any number of `/` may follow it, and a port
 //! with nothing after it is valid with an empty protocol.
 
-use super::text::{content, field, strtou32, Words};
+use super::fields::{content, field, strtou32, Words};
 
 /// A valid /etc/services line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
