@@ -10,6 +10,7 @@ use core::ptr;
 
 use super::super::errno::set_errno;
 use super::super::sys_socket::sockaddr;
+use super::events;
 use super::*;
 use crate::header::trace::{self, p};
 use crate::resolve::getaddrinfo::{self as core_getaddrinfo, Answer, Hints};
@@ -59,7 +60,7 @@ pub unsafe extern "C" fn getaddrinfo(
         // SAFETY: forwarded contract.
         || unsafe { lookup(node, service, hints, res) },
         // SAFETY: getaddrinfo's arguments after it returned `code`.
-        |cap, &code| unsafe { trace::addrinfo_event(cap, node, service, hints, res, code) },
+        |cap, &code| unsafe { events::addrinfo_event(cap, node, service, hints, res, code) },
     )
 }
 

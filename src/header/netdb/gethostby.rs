@@ -11,6 +11,7 @@ use core::ffi::{c_char, c_int, c_void};
 use core::mem::size_of;
 use core::ptr;
 
+use super::events;
 use super::*;
 use crate::header::errno::set_errno;
 use crate::header::trace::{self, p};
@@ -278,7 +279,7 @@ pub unsafe extern "C" fn gethostbyname2_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, af, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
-        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
+        |cap, &rc| unsafe { events::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
     )
     .ret
 }
@@ -298,7 +299,7 @@ pub unsafe extern "C" fn gethostbyname_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, libc::AF_INET, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
-        |cap, &rc| unsafe { trace::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
+        |cap, &rc| unsafe { events::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
     )
     .ret
 }
@@ -325,7 +326,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
             unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
         },
         // SAFETY: the address passed (`len` bytes) and the call's result pointers.
-        |cap, &rc| unsafe { trace::hostent_r_event(cap, ptr::null(), addr, len, result, rc) },
+        |cap, &rc| unsafe { events::hostent_r_event(cap, ptr::null(), addr, len, result, rc) },
     )
     .ret
 }
@@ -348,7 +349,7 @@ pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut 
         // SAFETY: forwarded contract.
         || unsafe { by_name2(name, af) },
         // SAFETY: the name passed and the entry returned.
-        |cap, &he| unsafe { trace::hostent_event(cap, name, ptr::null(), 0, he) },
+        |cap, &he| unsafe { events::hostent_event(cap, name, ptr::null(), 0, he) },
     )
 }
 
@@ -360,7 +361,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
         // SAFETY: forwarded contract.
         || unsafe { by_name2(name, libc::AF_INET) },
         // SAFETY: the name passed and the entry returned.
-        |cap, &he| unsafe { trace::hostent_event(cap, name, ptr::null(), 0, he) },
+        |cap, &he| unsafe { events::hostent_event(cap, name, ptr::null(), 0, he) },
     )
 }
 
@@ -375,6 +376,6 @@ pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int)
             finish_static(core_hostent::by_addr(&mut system_sources(), caller, af, None), caller)
         },
         // SAFETY: the address passed (`len` bytes) and the entry returned.
-        |cap, &he| unsafe { trace::hostent_event(cap, ptr::null(), addr, len, he) },
+        |cap, &he| unsafe { events::hostent_event(cap, ptr::null(), addr, len, he) },
     )
 }

@@ -7,6 +7,7 @@ use core::ffi::{c_char, c_int};
 use core::ptr;
 
 use super::super::sys_socket::{sockaddr, socklen_t, AF_INET, AF_INET6, AF_LOCAL};
+use super::events;
 use super::*;
 use crate::header::trace::{self, p};
 use crate::resolve::getnameinfo::{self as core_getnameinfo, push_decimal, Text, NI_KNOWN};
@@ -94,7 +95,9 @@ pub unsafe extern "C" fn getnameinfo(
         // SAFETY: forwarded contract.
         || unsafe { name_info(sa, salen, host, hostlen, serv, servlen, flags) },
         // SAFETY: getnameinfo's arguments after it returned `code`.
-        |cap, &code| unsafe { trace::nameinfo_event(cap, sa.cast(), salen, host, hostlen, serv, servlen, flags, code) },
+        |cap, &code| unsafe {
+            events::nameinfo_event(cap, sa.cast(), salen, host, hostlen, serv, servlen, flags, code)
+        },
     )
 }
 

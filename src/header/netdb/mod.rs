@@ -15,6 +15,7 @@ use super::sys_socket::{sockaddr, socklen_t};
 use crate::resolve::sources::Caller;
 use crate::resolve::system::SystemSources;
 
+mod events;
 mod getaddrinfo;
 pub(crate) mod gethostby;
 mod getnameinfo;

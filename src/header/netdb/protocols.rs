@@ -8,6 +8,7 @@ use core::ffi::{c_char, c_int};
 use core::ptr;
 
 use super::super::errno::set_errno;
+use super::events;
 use super::services::{c_bytes, caller_buf, out, with_thread_buffer};
 use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
@@ -112,7 +113,7 @@ pub unsafe extern "C" fn getprotobyname_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name_r(name, result_buf, buf, buflen, result) },
         // SAFETY: the string passed; `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { trace::protoent_event(cap, Some(name), out(result), rc) },
+        |cap, &rc| unsafe { events::protoent_event(cap, Some(name), out(result), rc) },
     )
 }
 
@@ -130,7 +131,7 @@ pub unsafe extern "C" fn getprotobynumber_r(
         // SAFETY: forwarded contract.
         || unsafe { by_number_r(proto, result_buf, buf, buflen, result) },
         // SAFETY: `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { trace::protoent_event(cap, None, out(result), rc) },
+        |cap, &rc| unsafe { events::protoent_event(cap, None, out(result), rc) },
     )
 }
 
@@ -146,7 +147,7 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
             })
         },
         // SAFETY: the string passed and the entry returned.
-        |cap, &pe| unsafe { trace::protoent_event(cap, Some(name), pe, 0) },
+        |cap, &pe| unsafe { events::protoent_event(cap, Some(name), pe, 0) },
     )
 }
 
@@ -162,6 +163,6 @@ pub unsafe extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
             })
         },
         // SAFETY: the entry returned.
-        |cap, &pe| unsafe { trace::protoent_event(cap, None, pe, 0) },
+        |cap, &pe| unsafe { events::protoent_event(cap, None, pe, 0) },
     )
 }

@@ -14,6 +14,7 @@ use core::ffi::{c_char, c_int, CStr};
 use core::ptr;
 
 use super::super::errno::set_errno;
+use super::events;
 use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
@@ -190,7 +191,7 @@ pub unsafe extern "C" fn getservbyname_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name_r(name, proto, result_buf, buf, buflen, result) },
         // SAFETY: the strings passed; `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { trace::servent_event(cap, Some(name), proto, out(result), rc) },
+        |cap, &rc| unsafe { events::servent_event(cap, Some(name), proto, out(result), rc) },
     )
 }
 
@@ -209,7 +210,7 @@ pub unsafe extern "C" fn getservbyport_r(
         // SAFETY: forwarded contract.
         || unsafe { by_port_r(port, proto, result_buf, buf, buflen, result) },
         // SAFETY: the string passed; `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { trace::servent_event(cap, None, proto, out(result), rc) },
+        |cap, &rc| unsafe { events::servent_event(cap, None, proto, out(result), rc) },
     )
 }
 
@@ -234,7 +235,7 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
             })
         },
         // SAFETY: the strings passed and the entry returned.
-        |cap, &se| unsafe { trace::servent_event(cap, Some(name), proto, se, 0) },
+        |cap, &se| unsafe { events::servent_event(cap, Some(name), proto, se, 0) },
     )
 }
 
@@ -250,6 +251,6 @@ pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mu
             })
         },
         // SAFETY: the string passed and the entry returned.
-        |cap, &se| unsafe { trace::servent_event(cap, None, proto, se, 0) },
+        |cap, &se| unsafe { events::servent_event(cap, None, proto, se, 0) },
     )
 }
