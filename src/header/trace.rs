@@ -13,7 +13,6 @@ use core::ffi::c_int;
 use core::mem::MaybeUninit;
 
 use crate::header::errno::{errno, set_errno};
-use crate::header::netdb::EAI_SYSTEM;
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::Descs;
 use crate::trace::event::{AuxBuf, AuxWriter, Event, ADDR_MAX, AUX_MAX};
@@ -278,7 +277,7 @@ pub(crate) fn resolution_traced<'a, T>(
     if sys::proc::enter_tracer() {
         let mut cap = Cap::new(args);
         let ret = post(&mut cap, &out);
-        let system = matches!(func, Func::Getaddrinfo | Func::Getnameinfo) && ret == i64::from(EAI_SYSTEM);
+        let system = matches!(func, Func::Getaddrinfo | Func::Getnameinfo) && ret == i64::from(libc::EAI_SYSTEM);
         let ev = Event {
             func,
             pid: runtime::pid(),

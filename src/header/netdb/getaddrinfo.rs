@@ -10,13 +10,17 @@ use core::ptr;
 
 use super::super::errno::set_errno;
 use super::super::sys_socket::sockaddr;
-use super::events;
+use super::events::{c_str, NAME_MAX};
 use super::*;
+use crate::header::capture::accepted;
+use crate::header::trace::Cap;
 use crate::header::trace::{self, p};
 use crate::resolve::getaddrinfo::{self as core_getaddrinfo, Answer, Hints};
 use crate::resolve::system::SystemKernel;
 use crate::resolve::{Addr, GaiError};
 use crate::sys::Errno;
+use crate::trace::event::ADDR_MAX;
+use crate::trace::resolve::{ResolveAux, RESULTS_MAX};
 use crate::trace::Func;
 
 /// The `EAI_*` code of `e` (setting errno for EAI_SYSTEM).
@@ -60,7 +64,7 @@ pub unsafe extern "C" fn getaddrinfo(
         // SAFETY: forwarded contract.
         || unsafe { lookup(node, service, hints, res) },
         // SAFETY: getaddrinfo's arguments after it returned `code`.
-        |cap, &code| unsafe { events::addrinfo_event(cap, node, service, hints, res, code) },
+        |cap, &code| unsafe { addrinfo_event(cap, node, service, hints, res, code) },
     )
 }
 
@@ -180,4 +184,61 @@ pub unsafe extern "C" fn freeaddrinfo(ai: *mut addrinfo) {
         // the block it allocated with malloc.
         unsafe { free(ai.cast::<c_void>()) }
     }
+}
+
+// ---- the trace event of this call ----
+
+/// getaddrinfo's event: node, service, hints and, after success, the first
+/// `resolve::RESULTS_MAX` entries of the list it returned.
+///
+/// # Safety
+/// The arguments are getaddrinfo's, after it returned `code`: `node` and
+/// `service` NULL or C strings, `hints` NULL or an addrinfo, and on success
+/// `*res` the list it built.
+pub(crate) unsafe fn addrinfo_event(
+    cap: &mut Cap,
+    node: *const core::ffi::c_char,
+    service: *const core::ffi::c_char,
+    hints: *const addrinfo,
+    res: *mut *mut addrinfo,
+    code: c_int,
+) -> i64 {
+    // SAFETY: the caller's contract (the call read these too).
+    let (node, service) = unsafe { (c_str(node, NAME_MAX), c_str(service, NAME_MAX)) };
+    // SAFETY: a non-NULL `hints` is an addrinfo.
+    let hints = unsafe { hints.as_ref() }.map(|h| [h.ai_flags, h.ai_family, h.ai_socktype, h.ai_protocol]);
+    // SAFETY: on success `*res` is the list getaddrinfo just built.
+    let head = if code == 0 && !res.is_null() {
+        unsafe { *res }
+    } else {
+        core::ptr::null_mut()
+    };
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(node);
+        a.string(service);
+        a.hints(hints);
+        // SAFETY: the list's entries, names and addresses are ours.
+        let canon = unsafe { head.as_ref() }.and_then(|ai| unsafe { c_str(ai.ai_canonname, NAME_MAX) });
+        a.string(canon);
+        let mut total = 0u16;
+        let mut ai = head;
+        while !ai.is_null() {
+            total = total.saturating_add(1);
+            // SAFETY: as above.
+            ai = unsafe { (*ai).ai_next };
+        }
+        a.count(total);
+        let mut ai = head;
+        let mut shown = 0;
+        while !ai.is_null() && shown < RESULTS_MAX {
+            // SAFETY: as above: `ai_addr` holds `ai_addrlen` bytes.
+            let e = unsafe { &*ai };
+            let sa = unsafe { accepted(e.ai_addr.cast(), (e.ai_addrlen as usize).min(ADDR_MAX)) };
+            a.addrinfo(e.ai_family, e.ai_socktype, e.ai_protocol, sa);
+            shown += 1;
+            ai = e.ai_next;
+        }
+    });
+    i64::from(code)
 }

@@ -11,13 +11,17 @@ use core::ffi::{c_char, c_int, c_void};
 use core::mem::size_of;
 use core::ptr;
 
-use super::events;
+use super::events::{c_str, ALIAS_MAX, NAME_MAX};
 use super::*;
+use crate::header::capture::accepted;
 use crate::header::errno::set_errno;
+use crate::header::trace::Cap;
 use crate::header::trace::{self, p};
 use crate::resolve::hostent::{self as core_hostent, Answer, Entry, Failure, Layout, Room};
 use crate::resolve::Addr;
 use crate::sys::Errno;
+use crate::trace::event::ADDR_MAX;
+use crate::trace::resolve::{ResolveAux, H_ERRNO_UNSET, RESULTS_MAX};
 use crate::trace::Func;
 
 /// The least per-thread buffer of the non-_r calls.
@@ -279,7 +283,7 @@ pub unsafe extern "C" fn gethostbyname2_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, af, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
-        |cap, &rc| unsafe { events::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
+        |cap, &rc| unsafe { hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
     )
     .ret
 }
@@ -299,7 +303,7 @@ pub unsafe extern "C" fn gethostbyname_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, libc::AF_INET, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
-        |cap, &rc| unsafe { events::hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
+        |cap, &rc| unsafe { hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
     )
     .ret
 }
@@ -326,7 +330,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
             unsafe { finish_r(a, caller, ret, buf, buflen, result, h_errnop) }
         },
         // SAFETY: the address passed (`len` bytes) and the call's result pointers.
-        |cap, &rc| unsafe { events::hostent_r_event(cap, ptr::null(), addr, len, result, rc) },
+        |cap, &rc| unsafe { hostent_r_event(cap, ptr::null(), addr, len, result, rc) },
     )
     .ret
 }
@@ -349,7 +353,7 @@ pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut 
         // SAFETY: forwarded contract.
         || unsafe { by_name2(name, af) },
         // SAFETY: the name passed and the entry returned.
-        |cap, &he| unsafe { events::hostent_event(cap, name, ptr::null(), 0, he) },
+        |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
     )
 }
 
@@ -361,7 +365,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
         // SAFETY: forwarded contract.
         || unsafe { by_name2(name, libc::AF_INET) },
         // SAFETY: the name passed and the entry returned.
-        |cap, &he| unsafe { events::hostent_event(cap, name, ptr::null(), 0, he) },
+        |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
     )
 }
 
@@ -376,6 +380,110 @@ pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int)
             finish_static(core_hostent::by_addr(&mut system_sources(), caller, af, None), caller)
         },
         // SAFETY: the address passed (`len` bytes) and the entry returned.
-        |cap, &he| unsafe { events::hostent_event(cap, ptr::null(), addr, len, he) },
+        |cap, &he| unsafe { hostent_event(cap, ptr::null(), addr, len, he) },
     )
+}
+
+// ---- the trace event of this call ----
+
+extern "C" {
+    fn __h_errno_location() -> *mut c_int;
+}
+
+/// A non-_r hostent call's event (`ret` 0 when found, else `h_errno`): the
+/// query (`name`, or for gethostbyaddr the address) and the entry.
+///
+/// # Safety
+/// `name` is NULL or a C string, `addr` NULL or `len` readable bytes, `he`
+/// NULL or the entry the call just returned.
+pub(crate) unsafe fn hostent_event(
+    cap: &mut Cap,
+    name: *const core::ffi::c_char,
+    addr: *const c_void,
+    len: u32,
+    he: *const hostent,
+) -> i64 {
+    if !addr.is_null() {
+        // SAFETY: the caller's contract.
+        cap.set_addr(unsafe { accepted(addr, (len as usize).min(ADDR_MAX)) });
+    }
+    // SAFETY: the caller's contract.
+    let name = unsafe { c_str(name, NAME_MAX) };
+    // SAFETY: a non-NULL `he` is the entry the call just filled.
+    let he = unsafe { he.as_ref() };
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(name);
+        if let Some(he) = he {
+            // SAFETY: the entry the call just filled.
+            unsafe { hostent_body(&mut a, he) };
+        }
+    });
+    if he.is_some() {
+        0
+    } else {
+        // SAFETY: glibc returns a valid pointer to the calling thread's h_errno.
+        i64::from(unsafe { *__h_errno_location() })
+    }
+}
+
+/// A hostent's name, aliases and addresses.
+///
+/// # Safety
+/// `he` is an entry a call just filled: its name, NULL-terminated lists and
+/// addresses of `h_length` bytes are readable.
+unsafe fn hostent_body(a: &mut ResolveAux, he: &hostent) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        a.string(c_str(he.h_name, NAME_MAX));
+        for (list, alias) in [(he.h_aliases, true), (he.h_addr_list, false)] {
+            let mut total = 0;
+            while !list.is_null() && !(*list.add(total)).is_null() {
+                total += 1;
+            }
+            a.count(total.min(usize::from(u16::MAX)) as u16);
+            for i in 0..total.min(RESULTS_MAX) {
+                let item = *list.add(i);
+                if alias {
+                    a.string(c_str(item, ALIAS_MAX));
+                } else {
+                    a.host_addr(accepted(item.cast(), (he.h_length.clamp(0, 16)) as usize));
+                }
+            }
+        }
+    }
+}
+
+/// A `_r` hostent call's event (`rh` its return code and what it stored in
+/// `*h_errnop`): the query, that `h_errno` (only if the call set it) and
+/// `*result` after the call.
+///
+/// # Safety
+/// As `hostent_event`; `result` is NULL or the call's pointer, `*result`
+/// NULL or the entry the call filled.
+pub(crate) unsafe fn hostent_r_event(
+    cap: &mut Cap,
+    name: *const core::ffi::c_char,
+    addr: *const c_void,
+    len: u32,
+    result: *const *mut hostent,
+    rh: RetH,
+) -> i64 {
+    if !addr.is_null() {
+        // SAFETY: the caller's contract.
+        cap.set_addr(unsafe { accepted(addr, (len as usize).min(ADDR_MAX)) });
+    }
+    // SAFETY: the caller's contract.
+    let (name, he) = unsafe { (c_str(name, NAME_MAX), result.as_ref().and_then(|r| r.as_ref())) };
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(name);
+        a.int(rh.h.unwrap_or(H_ERRNO_UNSET));
+        a.flag(he.is_some());
+        if let Some(he) = he {
+            // SAFETY: the entry the call just filled.
+            unsafe { hostent_body(&mut a, he) };
+        }
+    });
+    i64::from(rh.ret)
 }

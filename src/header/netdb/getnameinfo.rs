@@ -3,17 +3,21 @@
 //! numeric service that does not fit is EAI_OVERFLOW after writing what
 //! fits (glibc formats it with snprintf).
 
-use core::ffi::{c_char, c_int};
+use core::ffi::{c_char, c_int, c_void};
 use core::ptr;
 
 use super::super::sys_socket::{sockaddr, socklen_t, AF_INET, AF_INET6, AF_LOCAL};
-use super::events;
+use super::events::{c_str, NAME_MAX};
 use super::*;
+use crate::header::capture::copy_untrusted;
+use crate::header::trace::Cap;
 use crate::header::trace::{self, p};
 use crate::resolve::getnameinfo::{self as core_getnameinfo, push_decimal, Text, NI_KNOWN};
 use crate::resolve::Addr;
 use crate::sys;
 use crate::sys::route::{if_indextoname, IFNAMSIZ};
+use crate::trace::event::ADDR_MAX;
+use crate::trace::resolve::ResolveAux;
 use crate::trace::Func;
 
 /// Copies `text` and a NUL into `dst` of `size` bytes, or fails with
@@ -95,9 +99,7 @@ pub unsafe extern "C" fn getnameinfo(
         // SAFETY: forwarded contract.
         || unsafe { name_info(sa, salen, host, hostlen, serv, servlen, flags) },
         // SAFETY: getnameinfo's arguments after it returned `code`.
-        |cap, &code| unsafe {
-            events::nameinfo_event(cap, sa.cast(), salen, host, hostlen, serv, servlen, flags, code)
-        },
+        |cap, &code| unsafe { nameinfo_event(cap, sa.cast(), salen, host, hostlen, serv, servlen, flags, code) },
     )
 }
 
@@ -260,4 +262,45 @@ unsafe fn local_host(flags: c_int, host: *mut c_char, hostlen: socklen_t) -> c_i
     }
     // SAFETY: the caller's buffer.
     unsafe { put(b"localhost", host, hostlen) }
+}
+
+// ---- the trace event of this call ----
+
+/// getnameinfo's event: the address, flags and, after success, the host
+/// and service it wrote.
+///
+/// # Safety
+/// The arguments are getnameinfo's after it returned `code`: on success
+/// the non-NULL `host`/`serv` buffers hold NUL-terminated strings within
+/// `hostlen`/`servlen` bytes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn nameinfo_event(
+    cap: &mut Cap,
+    sa: *const c_void,
+    salen: u32,
+    host: *const core::ffi::c_char,
+    hostlen: u32,
+    serv: *const core::ffi::c_char,
+    servlen: u32,
+    flags: c_int,
+    code: c_int,
+) -> i64 {
+    let mut b = [0u8; ADDR_MAX];
+    let n = copy_untrusted(sa, &mut b[..(salen as usize).min(ADDR_MAX)]);
+    cap.set_addr(&b[..n]);
+    cap.len_in = flags as u32;
+    let result = |p: *const core::ffi::c_char, len: u32| {
+        if code != 0 || len == 0 {
+            return None;
+        }
+        // SAFETY: the caller's contract.
+        unsafe { c_str(p, (len as usize).min(NAME_MAX)) }
+    };
+    let (h, s) = (result(host, hostlen), result(serv, servlen));
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        a.string(h);
+        a.string(s);
+    });
+    i64::from(code)
 }

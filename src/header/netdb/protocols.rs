@@ -8,11 +8,13 @@ use core::ffi::{c_char, c_int};
 use core::ptr;
 
 use super::super::errno::set_errno;
-use super::events;
+use super::events::{alias_list, c_str, NAME_MAX};
 use super::services::{c_bytes, caller_buf, out, with_thread_buffer};
+use crate::header::trace::Cap;
 use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
+use crate::trace::resolve::ResolveAux;
 use crate::trace::Func;
 
 #[repr(C)]
@@ -113,7 +115,7 @@ pub unsafe extern "C" fn getprotobyname_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name_r(name, result_buf, buf, buflen, result) },
         // SAFETY: the string passed; `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { events::protoent_event(cap, Some(name), out(result), rc) },
+        |cap, &rc| unsafe { protoent_event(cap, Some(name), out(result), rc) },
     )
 }
 
@@ -131,7 +133,7 @@ pub unsafe extern "C" fn getprotobynumber_r(
         // SAFETY: forwarded contract.
         || unsafe { by_number_r(proto, result_buf, buf, buflen, result) },
         // SAFETY: `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { events::protoent_event(cap, None, out(result), rc) },
+        |cap, &rc| unsafe { protoent_event(cap, None, out(result), rc) },
     )
 }
 
@@ -147,7 +149,7 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
             })
         },
         // SAFETY: the string passed and the entry returned.
-        |cap, &pe| unsafe { events::protoent_event(cap, Some(name), pe, 0) },
+        |cap, &pe| unsafe { protoent_event(cap, Some(name), pe, 0) },
     )
 }
 
@@ -163,6 +165,38 @@ pub unsafe extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
             })
         },
         // SAFETY: the entry returned.
-        |cap, &pe| unsafe { events::protoent_event(cap, None, pe, 0) },
+        |cap, &pe| unsafe { protoent_event(cap, None, pe, 0) },
     )
+}
+
+// ---- the trace event of this call ----
+
+/// A protocols call's event: the query (`name` for getprotobyname) and the
+/// entry found.
+///
+/// # Safety
+/// `name` NULL or a C string; `pe` NULL or the entry the call filled.
+pub(crate) unsafe fn protoent_event(
+    cap: &mut Cap,
+    name: Option<*const core::ffi::c_char>,
+    pe: *const protoent,
+    ret: c_int,
+) -> i64 {
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        // SAFETY: the caller's contract.
+        unsafe {
+            if let Some(name) = name {
+                a.string(c_str(name, NAME_MAX));
+            }
+            let pe = pe.as_ref();
+            a.flag(pe.is_some());
+            if let Some(pe) = pe {
+                a.string(c_str(pe.p_name, NAME_MAX));
+                alias_list(&mut a, pe.p_aliases);
+                a.int(pe.p_proto);
+            }
+        }
+    });
+    i64::from(ret)
 }

@@ -14,10 +14,12 @@ use core::ffi::{c_char, c_int, CStr};
 use core::ptr;
 
 use super::super::errno::set_errno;
-use super::events;
+use super::events::{alias_list, c_str, NAME_MAX};
+use crate::header::trace::Cap;
 use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
+use crate::trace::resolve::ResolveAux;
 use crate::trace::Func;
 
 #[repr(C)]
@@ -191,7 +193,7 @@ pub unsafe extern "C" fn getservbyname_r(
         // SAFETY: forwarded contract.
         || unsafe { by_name_r(name, proto, result_buf, buf, buflen, result) },
         // SAFETY: the strings passed; `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { events::servent_event(cap, Some(name), proto, out(result), rc) },
+        |cap, &rc| unsafe { servent_event(cap, Some(name), proto, out(result), rc) },
     )
 }
 
@@ -210,7 +212,7 @@ pub unsafe extern "C" fn getservbyport_r(
         // SAFETY: forwarded contract.
         || unsafe { by_port_r(port, proto, result_buf, buf, buflen, result) },
         // SAFETY: the string passed; `*result` is NULL or the entry filled.
-        |cap, &rc| unsafe { events::servent_event(cap, None, proto, out(result), rc) },
+        |cap, &rc| unsafe { servent_event(cap, None, proto, out(result), rc) },
     )
 }
 
@@ -235,7 +237,7 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
             })
         },
         // SAFETY: the strings passed and the entry returned.
-        |cap, &se| unsafe { events::servent_event(cap, Some(name), proto, se, 0) },
+        |cap, &se| unsafe { servent_event(cap, Some(name), proto, se, 0) },
     )
 }
 
@@ -251,6 +253,41 @@ pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mu
             })
         },
         // SAFETY: the string passed and the entry returned.
-        |cap, &se| unsafe { events::servent_event(cap, None, proto, se, 0) },
+        |cap, &se| unsafe { servent_event(cap, None, proto, se, 0) },
     )
+}
+
+// ---- the trace event of this call ----
+
+/// A services call's event: the query (`name` for getservbyname), `proto`
+/// and the entry found.
+///
+/// # Safety
+/// `name`, `proto` NULL or C strings; `se` NULL or the entry the call filled.
+pub(crate) unsafe fn servent_event(
+    cap: &mut Cap,
+    name: Option<*const core::ffi::c_char>,
+    proto: *const core::ffi::c_char,
+    se: *const servent,
+    ret: c_int,
+) -> i64 {
+    cap.aux(|w| {
+        let mut a = ResolveAux { w };
+        // SAFETY: the caller's contract.
+        unsafe {
+            if let Some(name) = name {
+                a.string(c_str(name, NAME_MAX));
+            }
+            a.string(c_str(proto, NAME_MAX));
+            let se = se.as_ref();
+            a.flag(se.is_some());
+            if let Some(se) = se {
+                a.string(c_str(se.s_name, NAME_MAX));
+                alias_list(&mut a, se.s_aliases);
+                a.int(se.s_port);
+                a.string(c_str(se.s_proto, NAME_MAX));
+            }
+        }
+    });
+    i64::from(ret)
 }
