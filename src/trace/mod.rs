@@ -9,12 +9,18 @@
 //! - [`fdtable`]: which descriptors are sockets.
 //! - [`desccache`], [`diag`]: what `-yy` shows of a socket, as strace
 //!   finds it (the kernel's socket diagnostics) and caches it.
-//! - [`runtime`]: the live tracer's state and destinations.
+//! - [`runtime`]: the live tracer's state and the emission of one call;
+//!   [`emit`] adds what `-yy` and the recording learn around it.
+//! - Its destinations: [`live`] (text/JSON lines), [`recfile`] (the
+//!   recording's file); [`dest`] holds what they share (the open rule,
+//!   `RLIMIT_FSIZE`, sandboxes, the one-line notices).
 //!
 //! Everything here is safe Rust; the capture of the program's memory and
-//! the hooks live in the C skin (`header::trace`).
+//! the call wrappers live in the C skin (`header::capture`,
+//! `header::trace`).
 #![forbid(unsafe_code)]
 
+pub mod aux;
 pub mod config;
 pub mod decode;
 pub mod desccache;
@@ -25,13 +31,13 @@ pub mod event;
 pub mod fdtable;
 pub mod func;
 pub mod json;
+pub mod live;
 pub mod names;
 pub mod out;
 pub mod recfile;
 pub mod record;
 pub mod resolve;
 pub mod runtime;
-pub mod sink;
 pub mod sockaddr;
 pub mod text;
 

@@ -1,5 +1,5 @@
 //! The live tracer: global state (set once by the library's constructor)
-//! and the emission of one traced call to its destinations (`sink`, the
+//! and the emission of one traced call to its destinations (`live`, the
 //! text/JSON lines; `recfile`, the recording). Lock-free and
 //! async-signal-safe: only atomics, stack buffers and raw syscalls.
 //!
@@ -21,7 +21,7 @@ use super::func::{Func, FuncSet};
 use super::json::format_json;
 use super::out::Out;
 use super::text::{format_line, TextOptions, TimeFormat};
-use super::{recfile, record, sink};
+use super::{live, recfile, record};
 use crate::sys;
 
 const TEXT: u32 = 1;
@@ -136,7 +136,7 @@ pub fn init(cfg: &Config) {
     FILTER.store(cfg.filter.0, Relaxed);
     RECORD_PAYLOAD.store(cfg.record_payload as u32, Relaxed);
     let mut on = 0;
-    if cfg.format != Format::Off && sink::init(cfg.file.as_ref(), pid as u32) {
+    if cfg.format != Format::Off && live::init(cfg.file.as_ref(), pid as u32) {
         on |= if cfg.format == Format::Json { JSON } else { TEXT };
     }
     if let Some(t) = &cfg.record {
@@ -159,7 +159,7 @@ pub fn after_fork_child() {
     }
     sys::proc::forget_tid();
     FAMILY.store(true, Relaxed);
-    sink::after_fork_child();
+    live::after_fork_child();
     recfile::after_fork_child();
 }
 
@@ -170,14 +170,14 @@ pub fn after_fork_parent() {
 
 /// True for a descriptor the tracer owns (hidden from the program).
 pub fn is_tracer_fd(fd: i32) -> bool {
-    sink::is(fd)
+    live::is(fd)
 }
 
 /// Before the program puts a descriptor at number `fd` (dup2, dup3):
 /// moves the tracer's own descriptor off it (or, with no room left,
 /// stops the live output so the program gets the number).
 pub fn make_room(fd: i32) {
-    if !sink::make_room(fd) {
+    if !live::make_room(fd) {
         ON.fetch_and(!(TEXT | JSON), SeqCst);
     }
 }
@@ -185,7 +185,7 @@ pub fn make_room(fd: i32) {
 /// `first..=last` without the tracer's descriptor: up to two ranges,
 /// `None` past the end.
 pub fn carve(first: u32, last: u32) -> [Option<(u32, u32)>; 2] {
-    let h = sink::fd();
+    let h = live::fd();
     if h < 0 || (h as u32) < first || (h as u32) > last {
         return [Some((first, last)), None];
     }
@@ -237,8 +237,8 @@ pub fn emit(ev: &Event, descs: &Descs) {
         } else {
             sys::proc::getpid() as u32
         };
-        if let Err(e) = sink::write_line(o.as_bytes(), pid, real) {
-            if sink::stop(e) {
+        if let Err(e) = live::write_line(o.as_bytes(), pid, real) {
+            if live::stop(e) {
                 ON.fetch_and(!(TEXT | JSON), SeqCst);
             }
         }
@@ -392,13 +392,13 @@ mod tests {
 
     #[test]
     fn carving_ranges_around_the_tracer_descriptor() {
-        sink::set_fd_for_test(1000);
+        live::set_fd_for_test(1000);
         assert_eq!(carve(3, u32::MAX), [Some((3, 999)), Some((1001, u32::MAX))]);
         assert_eq!(carve(1000, 1000), [None, None]);
         assert_eq!(carve(3, 10), [Some((3, 10)), None]);
         assert_eq!(carve(1000, 1002), [Some((1001, 1002)), None]);
         assert_eq!(carve(999, 1000), [Some((999, 999)), None]);
-        sink::set_fd_for_test(-1);
+        live::set_fd_for_test(-1);
         assert_eq!(carve(1000, 1000), [Some((1000, 1000)), None]);
     }
 }
