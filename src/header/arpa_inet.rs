@@ -70,7 +70,7 @@ pub unsafe extern "C" fn inet_pton(af: c_int, src: *const c_char, dst: *mut c_vo
             }
         }
         AF_INET6 => {
-            // SAFETY: as above.
+            // SAFETY: `src` is a NUL-terminated string (the contract).
             let text = unsafe { c_bytes(src) };
             match ipv6::parse(text) {
                 Some(a) => {
@@ -100,7 +100,7 @@ pub unsafe extern "C" fn inet_ntop(af: c_int, src: *const c_void, dst: *mut c_ch
         AF_INET6 => {
             // SAFETY: `src` points to a `struct in6_addr` (16 readable bytes).
             let a = unsafe { src.cast::<[u8; 16]>().read_unaligned() };
-            // SAFETY: as above.
+            // SAFETY: `dst` is writable for `size` bytes (the contract).
             unsafe { copy_out(ipv6::format(&a).as_bytes(), dst, size) }
         }
         _ => {

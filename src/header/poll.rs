@@ -52,11 +52,12 @@ pub unsafe extern "C" fn ppoll(
     timeout: *const libc::timespec,
     sigmask: *const libc::sigset_t,
 ) -> c_int {
-    // SAFETY: glibc reads `*timeout` the same way (a bad pointer faults in
-    // both); the copy lives on our stack for the duration of the call.
+    // The copy lives on our stack for the duration of the call.
     let mut copy = if timeout.is_null() {
         None
     } else {
+        // SAFETY: glibc reads `*timeout` the same way (a bad pointer faults
+        // in both).
         Some(unsafe { timeout.read() })
     };
     // The timeout as the caller gave it, for the trace.

@@ -47,10 +47,11 @@ pub unsafe extern "C" fn select(
         // SAFETY: the caller's fd_sets and timeval, as glibc uses them.
         || unsafe { select_sys(nfds, readfds, writefds, exceptfds, timeout) },
         |cap, r| {
-            // SAFETY: `select_sys` has just read and written `*timeout`
-            // (glibc's write-back of the time left) when it returned success.
             let left = match r {
                 Ok(_) if !timeout.is_null() => {
+                    // SAFETY: `select_sys` has just read and written
+                    // `*timeout` (glibc's write-back of the time left) when
+                    // it returned success.
                     let t = unsafe { timeout.read() };
                     Some((t.tv_sec, t.tv_usec))
                 }
@@ -138,10 +139,11 @@ pub unsafe extern "C" fn pselect(
     timeout: *const libc::timespec,
     sigmask: *const libc::sigset_t,
 ) -> c_int {
-    // SAFETY: glibc reads `*timeout` the same way.
     let mut copy = if timeout.is_null() {
         None
     } else {
+        // SAFETY: glibc reads `*timeout` the same way (a bad pointer faults
+        // in both).
         Some(unsafe { timeout.read() })
     };
     let ts = copy

@@ -251,7 +251,7 @@ pub fn set_blocking(fd: i32) -> Result<()> {
     if fl & libc::O_NONBLOCK as usize == 0 {
         return Ok(());
     }
-    // SAFETY: as above.
+    // SAFETY: an integer command and flags; no pointers.
     check(unsafe {
         syscall6(
             libc::SYS_fcntl,

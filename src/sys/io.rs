@@ -14,7 +14,7 @@ pub unsafe fn read(fd: i32, buf: *mut u8, len: usize) -> Result<usize> {
 }
 
 pub unsafe fn write(fd: i32, buf: *const u8, len: usize) -> Result<usize> {
-    // SAFETY: as for `read`.
+    // SAFETY: `buf` is the caller's buffer of `len` bytes, passed to the kernel.
     check(cancellable(|| unsafe {
         syscall3(SYS_write, fd as usize, buf as usize, len)
     }))
@@ -28,7 +28,7 @@ pub unsafe fn readv(fd: i32, iov: *const u8, cnt: i32) -> Result<usize> {
 }
 
 pub unsafe fn writev(fd: i32, iov: *const u8, cnt: i32) -> Result<usize> {
-    // SAFETY: as for `readv`.
+    // SAFETY: the caller's iovec array goes to the kernel unchanged.
     check(cancellable(|| unsafe {
         syscall3(SYS_writev, fd as usize, iov as usize, cnt as usize)
     }))

@@ -116,7 +116,8 @@ impl Mapping {
     /// The aligned 64-bit word at `off`, as an atomic.
     pub fn u64_at(&self, off: usize) -> Result<&AtomicU64> {
         let p = self.check_range(off, 8, 8)?;
-        // SAFETY: as for `u32_at`.
+        // SAFETY: aligned, inside the mapping, which lives as long as the
+        // tracer uses this value; all concurrent access to it is atomic.
         Ok(unsafe { AtomicU64::from_ptr(p as *mut u64) })
     }
 

@@ -16,7 +16,8 @@ pub unsafe fn poll(fds: *mut u8, nfds: u64, timeout: i32) -> Result<i32> {
 }
 
 pub unsafe fn ppoll(fds: *mut u8, nfds: u64, ts: *const u8, sigmask: *const u8) -> Result<i32> {
-    // SAFETY: as for `poll`; `ts` and `sigmask` may be NULL.
+    // SAFETY: the caller's pollfd array, timespec and sigset (each may
+    // be NULL but the array) go to the kernel, which checks them.
     check_int(cancellable(|| unsafe {
         syscall6(
             SYS_ppoll,
@@ -87,7 +88,8 @@ pub unsafe fn epoll_wait(epfd: i32, evs: *mut u8, max: i32, timeout: i32) -> Res
 }
 
 pub unsafe fn epoll_pwait(epfd: i32, evs: *mut u8, max: i32, timeout: i32, sigmask: *const u8) -> Result<i32> {
-    // SAFETY: as for `epoll_wait`; `sigmask` may be NULL.
+    // SAFETY: the caller's event array and sigset (or NULL) go to the
+    // kernel, which checks them.
     check_int(cancellable(|| unsafe {
         syscall6(
             SYS_epoll_pwait,

@@ -33,7 +33,7 @@ pub fn cached_tid() -> i32 {
         return t;
     }
     let t = gettid();
-    // SAFETY: as above.
+    // SAFETY: a plain setter of an initial-exec thread-local int.
     unsafe { sockshim_trace_set_tid(t) };
     t
 }

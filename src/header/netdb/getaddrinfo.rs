@@ -207,8 +207,8 @@ pub(crate) unsafe fn addrinfo_event(
     let (node, service) = unsafe { (c_str(node, NAME_MAX), c_str(service, NAME_MAX)) };
     // SAFETY: a non-NULL `hints` is an addrinfo.
     let hints = unsafe { hints.as_ref() }.map(|h| [h.ai_flags, h.ai_family, h.ai_socktype, h.ai_protocol]);
-    // SAFETY: on success `*res` is the list getaddrinfo just built.
     let head = if code == 0 && !res.is_null() {
+        // SAFETY: on success `*res` is the list getaddrinfo just built.
         unsafe { *res }
     } else {
         core::ptr::null_mut()
@@ -218,22 +218,26 @@ pub(crate) unsafe fn addrinfo_event(
         a.string(node);
         a.string(service);
         a.hints(hints);
-        // SAFETY: the list's entries, names and addresses are ours.
-        let canon = unsafe { head.as_ref() }.and_then(|ai| unsafe { c_str(ai.ai_canonname, NAME_MAX) });
+        // SAFETY: `head` is NULL or the first entry of the list getaddrinfo
+        // just built (ours, alive until the caller frees it).
+        let first = unsafe { head.as_ref() };
+        // SAFETY: an entry's `ai_canonname` is NULL or a C string we made.
+        let canon = first.and_then(|ai| unsafe { c_str(ai.ai_canonname, NAME_MAX) });
         a.string(canon);
         let mut total = 0u16;
         let mut ai = head;
         while !ai.is_null() {
             total = total.saturating_add(1);
-            // SAFETY: as above.
+            // SAFETY: `ai` is a non-NULL entry of the list we built.
             ai = unsafe { (*ai).ai_next };
         }
         a.count(total);
         let mut ai = head;
         let mut shown = 0;
         while !ai.is_null() && shown < RESULTS_MAX {
-            // SAFETY: as above: `ai_addr` holds `ai_addrlen` bytes.
+            // SAFETY: `ai` is a non-NULL entry of the list we built.
             let e = unsafe { &*ai };
+            // SAFETY: we made `ai_addr` hold `ai_addrlen` bytes.
             let sa = unsafe { accepted(e.ai_addr.cast(), (e.ai_addrlen as usize).min(ADDR_MAX)) };
             a.addrinfo(e.ai_family, e.ai_socktype, e.ai_protocol, sa);
             shown += 1;

@@ -172,7 +172,7 @@ unsafe fn name_info(
                     Err(e) => super::getaddrinfo::eai(e),
                     // SAFETY: the caller's buffer of `hostlen` bytes.
                     Ok(true) => unsafe { put(text.as_bytes(), host, hostlen) },
-                    // SAFETY: as above.
+                    // SAFETY: the caller's buffer of `hostlen` bytes.
                     Ok(false) => unsafe { numeric_host(&addr, scope, text.as_bytes(), host, hostlen) },
                 }
             }
@@ -198,7 +198,7 @@ unsafe fn name_info(
                     // SAFETY: the caller's buffer of `servlen > 0` bytes.
                     unsafe { put_truncated(text.as_bytes(), serv, servlen) }
                 } else {
-                    // SAFETY: as above.
+                    // SAFETY: the caller's buffer of `servlen > 0` bytes.
                     unsafe { put(text.as_bytes(), serv, servlen) }
                 }
             }
