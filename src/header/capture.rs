@@ -7,8 +7,18 @@ use core::ffi::{c_int, c_void};
 
 use super::trace::{Bytes, Cap, GATHER_MAX};
 use crate::sys::{self, Errno, Result};
-use crate::trace::event::{AuxBuf, AuxWriter, ADDR_MAX, AUX_EPOLL, AUX_IOV, AUX_MMSG, AUX_MMSG_IOV, AUX_POLLFDS};
+use crate::trace::aux::{
+    EpollEvent, EpollEvents, FdSets, IovWriter, Iovs, Mmsg, Mmsgs, MsgHdr, MsgHead, PollFds, Ppoll, AUX_RIGHTS,
+    EPOLL_EVENT_LEN, FD_SET_MAX, POLLFDS_RAW_MAX, POLLFD_LEN,
+};
+use crate::trace::event::{AuxBuf, AuxWriter, ADDR_MAX};
 use crate::trace::{fdtable, runtime};
+
+// pollfd and epoll_event arrays go into the aux as they lie in memory
+// (`trace::aux` reads them as little-endian entries of these sizes).
+const _: () = assert!(cfg!(target_endian = "little"));
+const _: () = assert!(core::mem::size_of::<libc::pollfd>() == POLLFD_LEN);
+const _: () = assert!(core::mem::size_of::<libc::epoll_event>() == EPOLL_EVENT_LEN);
 
 // Two rules keep these reads from faulting where glibc would not: memory
 // the kernel has just read or written successfully for this call is read
@@ -113,8 +123,8 @@ pub(crate) fn payload_refused<T>(cap: &mut Cap, buf: *const c_void, len: usize, 
 }
 
 /// The payload of a successful scatter/gather call, `n` bytes across the
-/// iovecs, gathered into `cap.gather` (at most `limit`); the iovec count
-/// and lengths go to `w` (at most `shown` of them).
+/// iovecs, gathered into `gather` (at most `limit`); the iovec lengths go
+/// to `lens` (as many as it keeps).
 ///
 /// # Safety
 /// The kernel used the `cnt` iovecs at `iov` and transferred `n` bytes
@@ -125,23 +135,18 @@ unsafe fn gather_into(
     cnt: usize,
     n: usize,
     limit: usize,
-    shown: usize,
-    w: &mut AuxWriter,
+    lens: &mut IovWriter,
 ) {
-    let shown = cnt.min(shown);
-    w.u32(cnt as u32);
     let limit = n.min(limit);
     let mut got = 0;
     let mut left = n;
     for i in 0..cnt {
-        if got >= limit && i >= shown {
+        if got >= limit && !lens.wants() {
             break;
         }
         // SAFETY: the kernel read all `cnt` iovecs.
         let v = unsafe { iov.add(i).read_unaligned() };
-        if i < shown {
-            w.u64(v.iov_len as u64);
-        }
+        lens.push(v.iov_len as u64);
         if got < limit {
             let take = v.iov_len.min(limit - got).min(left);
             // SAFETY: these bytes are within the `n` the kernel transferred.
@@ -161,9 +166,11 @@ pub(crate) unsafe fn iov_aux(cap: &mut Cap, iov: *const libc::iovec, cnt: c_int,
     cap.data_total = n as u64;
     cap.gathered = true;
     let limit = runtime::payload_cap().min(GATHER_MAX);
+    let cnt = cnt.max(0) as usize;
     let mut w = AuxWriter::new(&mut cap.aux);
+    let mut lens = Iovs::encoder(&mut w, cnt);
     // SAFETY: forwarded contract.
-    unsafe { gather_into(&mut cap.gather, iov, cnt.max(0) as usize, n, limit, AUX_IOV, &mut w) };
+    unsafe { gather_into(&mut cap.gather, iov, cnt, n, limit, &mut lens) };
 }
 
 /// sendmsg/recvmsg after success: name, iovecs, payload and the
@@ -182,27 +189,29 @@ pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usi
     cap.gathered = true;
     let limit = runtime::payload_cap().min(GATHER_MAX);
     let mut w = AuxWriter::new(&mut cap.aux);
-    w.u32(m.msg_namelen);
-    w.i32(m.msg_flags);
-    w.u64(m.msg_controllen as u64);
+    let head = MsgHead {
+        namelen: m.msg_namelen,
+        flags: m.msg_flags,
+        controllen: m.msg_controllen as u64,
+    };
+    let mut enc = MsgHdr::encoder(&mut w, head, m.msg_iovlen);
     // SAFETY: the kernel used the `msg_iovlen` iovecs and moved `n` bytes.
-    unsafe { gather_into(&mut cap.gather, m.msg_iov, m.msg_iovlen, n, limit, AUX_IOV, &mut w) };
-    let mut fds = [0i32; 16];
+    unsafe { gather_into(&mut cap.gather, m.msg_iov, m.msg_iovlen, n, limit, enc.iovs()) };
+    let mut fds = [0i32; AUX_RIGHTS];
     // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_controllen` bytes.
     let control = unsafe { accepted(m.msg_control, m.msg_controllen) };
     let nfds = scm_rights(control, &mut fds);
-    w.u32(nfds as u32);
-    for fd in &fds[..nfds] {
-        w.i32(*fd);
-        if received {
+    if received {
+        for fd in &fds[..nfds] {
             fdtable::forget(*fd);
         }
     }
+    enc.rights(&fds[..nfds]);
 }
 
 /// sendmmsg/recvmmsg after success: each of the first `n` messages (at
 /// most `AUX_MMSG`, and as many as fit in the aux) with its header, name,
-/// iovec lengths and payload prefix (layout in `trace::event`).
+/// iovec lengths and payload prefix (layout in `trace::aux`).
 ///
 /// # Safety
 /// The call succeeded for the first `n` messages of `vec`: the kernel read
@@ -210,22 +219,16 @@ pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usi
 pub(crate) unsafe fn mmsg_capture(cap: &mut Cap, vec: *const libc::mmsghdr, n: usize, received: bool) {
     let per_msg = runtime::payload_cap().min(GATHER_MAX);
     // The count comes first: measure what fits before writing.
-    let mut shown = 0;
-    let mut room = cap.aux.room().saturating_sub(4);
-    while shown < n.min(AUX_MMSG) {
-        // SAFETY: message `shown` < n was used by the kernel.
-        let mm = unsafe { vec.add(shown).read_unaligned() };
-        let size = mmsg_size(&mm, per_msg);
-        if size > room {
-            break;
-        }
-        room -= size;
-        shown += 1;
-    }
+    let shown = Mmsgs::fit(cap.aux.room(), n, |i| {
+        // SAFETY: message `i` < n was used by the kernel.
+        let mm = unsafe { vec.add(i).read_unaligned() };
+        let m = &mm.msg_hdr;
+        Mmsg::encoded_len(m.msg_namelen as usize, m.msg_iovlen, (mm.msg_len as usize).min(per_msg))
+    });
     let mut w = AuxWriter::new(&mut cap.aux);
-    w.u32(shown as u32);
+    Mmsgs::encode_count(&mut w, shown);
     for i in 0..shown {
-        // SAFETY: as above.
+        // SAFETY: `i` < shown <= n: the kernel read this message's header.
         let mm = unsafe { vec.add(i).read_unaligned() };
         let m = mm.msg_hdr;
         let len = mm.msg_len as usize;
@@ -235,36 +238,20 @@ pub(crate) unsafe fn mmsg_capture(cap: &mut Cap, vec: *const libc::mmsghdr, n: u
         } else {
             len
         };
-        w.u32(mm.msg_len);
-        w.u32(m.msg_namelen);
-        w.i32(m.msg_flags);
-        w.u64(m.msg_controllen as u64);
+        let head = MsgHead {
+            namelen: m.msg_namelen,
+            flags: m.msg_flags,
+            controllen: m.msg_controllen as u64,
+        };
         let nl = (m.msg_namelen as usize).min(ADDR_MAX);
         // SAFETY: the kernel read (send) or wrote (receive) the name.
         let name = unsafe { accepted(m.msg_name, nl) };
-        w.u16(name.len() as u16);
-        w.bytes(name);
+        let mut enc = Mmsg::encoder(&mut w, mm.msg_len, head, name, m.msg_iovlen);
         let mut data = Bytes::<GATHER_MAX>::new();
-        let mut lens = Bytes::<{ 4 + 8 * AUX_MMSG_IOV }>::new();
-        {
-            let mut lw = AuxWriter::new(&mut lens);
-            // SAFETY: the kernel used the iovecs and moved `fits` bytes.
-            unsafe { gather_into(&mut data, m.msg_iov, m.msg_iovlen, fits, per_msg, AUX_MMSG_IOV, &mut lw) };
-        }
-        w.bytes(lens.as_slice());
-        w.u64(len as u64);
-        w.u16(data.len() as u16);
-        w.bytes(data.as_slice());
+        // SAFETY: the kernel used the iovecs and moved `fits` bytes.
+        unsafe { gather_into(&mut data, m.msg_iov, m.msg_iovlen, fits, per_msg, enc.iovs()) };
+        enc.payload(len as u64, data.as_slice());
     }
-}
-
-/// Aux bytes one `mmsg_capture` message takes.
-fn mmsg_size(mm: &libc::mmsghdr, per_msg: usize) -> usize {
-    let m = &mm.msg_hdr;
-    let name = (m.msg_namelen as usize).min(ADDR_MAX);
-    let iovs = m.msg_iovlen.min(AUX_MMSG_IOV);
-    let data = (mm.msg_len as usize).min(per_msg);
-    4 + 4 + 4 + 8 + 2 + name + 4 + 8 * iovs + 8 + 2 + data
 }
 
 /// The total length of `cnt` iovecs.
@@ -281,7 +268,7 @@ unsafe fn iov_sum(iov: *const libc::iovec, cnt: usize) -> usize {
 }
 
 /// The descriptors of the `SCM_RIGHTS` messages in a control buffer.
-fn scm_rights(control: &[u8], out: &mut [i32; 16]) -> usize {
+fn scm_rights(control: &[u8], out: &mut [i32; AUX_RIGHTS]) -> usize {
     const HDR: usize = 16; // cmsg_len (size_t), cmsg_level, cmsg_type
     let mut n = 0;
     let mut at = 0;
@@ -316,35 +303,24 @@ fn scm_rights(control: &[u8], out: &mut [i32; 16]) -> usize {
 /// # Safety
 /// On success the kernel read and wrote the `nfds` entries at `fds`.
 pub(crate) unsafe fn pollfds<T>(cap: &mut Cap, fds: *const libc::pollfd, nfds: u64, r: &Result<T>) {
-    let shown = (nfds as usize).min(AUX_POLLFDS);
-    let mut raw = [0u8; AUX_POLLFDS * 8];
-    let got = match r {
+    let n = PollFds::raw_len(nfds);
+    let mut copy = [0u8; POLLFDS_RAW_MAX];
+    let raw: &[u8] = match r {
         // SAFETY: the caller's contract.
-        Ok(_) => {
-            let b = unsafe { accepted(fds.cast(), shown * 8) };
-            raw[..b.len()].copy_from_slice(b);
-            b.len()
+        Ok(_) => unsafe { accepted(fds.cast(), n) },
+        Err(_) if !cap.report => &[],
+        Err(Errno(libc::EFAULT)) => &[],
+        Err(_) => {
+            let got = copy_untrusted(fds.cast(), &mut copy[..n]);
+            &copy[..got]
         }
-        Err(_) if !cap.report => 0,
-        Err(Errno(libc::EFAULT)) => 0,
-        Err(_) => copy_untrusted(fds.cast(), &mut raw[..shown * 8]),
     };
-    cap.aux(|w| {
-        w.u32((got / 8) as u32);
-        w.bytes(&raw[..got]);
-    });
+    cap.aux(|w| PollFds::encode_raw(w, raw));
 }
 
 /// Appends a timeout to the aux (ppoll).
 pub(crate) fn aux_time(cap: &mut Cap, t: Option<(i64, i64)>) {
-    cap.aux(|w| match t {
-        Some((s, n)) => {
-            w.u8(1);
-            w.i64(s);
-            w.i64(n);
-        }
-        None => w.u8(0),
-    });
+    cap.aux(|w| Ppoll::encode_timeout(w, t));
 }
 
 /// epoll_wait/epoll_pwait: the `n` returned events.
@@ -352,52 +328,42 @@ pub(crate) fn aux_time(cap: &mut Cap, t: Option<(i64, i64)>) {
 /// # Safety
 /// The kernel wrote `n` events at `evs`.
 pub(crate) unsafe fn epoll_events(cap: &mut Cap, evs: *const c_void, n: usize) {
-    let shown = n.min(AUX_EPOLL);
-    // SAFETY: the caller's contract (12-byte packed events).
-    let b = unsafe { accepted(evs, shown * 12) };
-    cap.aux(|w| {
-        w.u32(shown as u32);
-        w.bytes(b);
-    });
+    // SAFETY: the caller's contract (packed events, the first of the `n`).
+    let b = unsafe { accepted(evs, EpollEvents::raw_len(n)) };
+    cap.aux(|w| EpollEvents::encode_raw(w, b));
 }
 
 /// epoll_ctl: the event passed (if the kernel read it).
 pub(crate) fn epoll_ctl_event<T>(cap: &mut Cap, ev: *const c_void, r: &Result<T>) {
-    let mut b = [0u8; 12];
+    let mut b = [0u8; EPOLL_EVENT_LEN];
     let got = match r {
-        // SAFETY: a successful ADD/MOD read the 12-byte event; for DEL the
+        // SAFETY: a successful ADD/MOD read the packed event; for DEL the
         // kernel ignores it, so it is copied without trusting it.
         Ok(_) if cap.args[1] != libc::EPOLL_CTL_DEL as u64 => {
-            let s = unsafe { accepted(ev, 12) };
+            let s = unsafe { accepted(ev, EPOLL_EVENT_LEN) };
             b[..s.len()].copy_from_slice(s);
             s.len()
         }
         _ if cap.report => copy_untrusted(ev, &mut b),
         _ => 0,
     };
-    if got == 12 {
-        cap.aux(|w| w.bytes(&b));
+    if got == EPOLL_EVENT_LEN {
+        cap.aux(|w| EpollEvent::encode_raw(w, &b));
     }
 }
 
 /// select/pselect before the call: which sets were passed and their bits.
 pub(crate) fn fd_sets_before(cap: &mut Cap, nfds: c_int, sets: [*const c_void; 3]) -> usize {
-    let nbytes = ((nfds.clamp(0, 1024) as usize).div_ceil(64)) * 8;
-    let mut which = 0u8;
-    for (i, s) in sets.iter().enumerate() {
+    let nbytes = FdSets::bytes_for(nfds);
+    let mut copies = [[0u8; FD_SET_MAX]; 3];
+    let mut passed = [None; 3];
+    for ((s, b), p) in sets.iter().zip(copies.iter_mut()).zip(passed.iter_mut()) {
         if !s.is_null() {
-            which |= 1 << i;
+            copy_untrusted(*s, &mut b[..nbytes]);
+            *p = Some(&b[..nbytes]);
         }
     }
-    cap.aux(|w| {
-        w.u8(which);
-        w.u16(nbytes as u16);
-        for s in sets.iter().filter(|s| !s.is_null()) {
-            let mut b = [0u8; 128];
-            copy_untrusted(*s, &mut b[..nbytes]);
-            w.bytes(&b[..nbytes]);
-        }
-    });
+    cap.aux(|w| FdSets::encode_before(w, nbytes, passed));
     nbytes
 }
 
@@ -414,26 +380,18 @@ pub(crate) unsafe fn fd_sets_after<T>(
     left: Option<(i64, i64)>,
     r: &Result<T>,
 ) {
-    cap.aux(|w| {
-        for s in sets.iter().filter(|s| !s.is_null()) {
-            let b = match r {
+    let mut after = [None; 3];
+    for (s, a) in sets.iter().zip(after.iter_mut()) {
+        if !s.is_null() {
+            *a = Some(match r {
                 // SAFETY: the caller's contract.
                 Ok(_) => unsafe { accepted(*s, nbytes) },
-                Err(_) => &[0u8; 128][..nbytes],
-            };
-            w.bytes(b);
+                // Zeros (`encode_after` completes a short set).
+                Err(_) => &[][..],
+            });
         }
-        for t in [timeout, left] {
-            match t {
-                Some((sec, sub)) => {
-                    w.u8(1);
-                    w.i64(sec);
-                    w.i64(sub);
-                }
-                None => w.u8(0),
-            }
-        }
-    });
+    }
+    cap.aux(|w| FdSets::encode_after(w, nbytes, after, timeout, left));
 }
 
 /// A timespec/timeval argument, copied without trusting it.
@@ -471,7 +429,7 @@ mod tests {
         c[12..16].copy_from_slice(&1i32.to_ne_bytes());
         c[16..20].copy_from_slice(&7i32.to_ne_bytes());
         c[20..24].copy_from_slice(&9i32.to_ne_bytes());
-        let mut out = [0i32; 16];
+        let mut out = [0i32; AUX_RIGHTS];
         assert_eq!(scm_rights(&c[..24], &mut out), 2);
         assert_eq!(&out[..2], &[7, 9]);
         assert_eq!(scm_rights(&c[..10], &mut out), 0);

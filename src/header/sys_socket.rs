@@ -8,6 +8,7 @@ use super::ssize_t;
 use super::sys_uio::iovec;
 use super::trace::{call, p};
 use crate::sys;
+use crate::trace::aux::{OptVal, Pair, OPTVAL_MAX};
 use crate::trace::{fdtable, Func};
 
 pub type socklen_t = u32;
@@ -318,10 +319,7 @@ pub unsafe extern "C" fn socketpair(domain: c_int, ty: c_int, protocol: c_int, s
                 let pair = unsafe { [sv.read(), sv.add(1).read()] };
                 fdtable::set_socket(pair[0], domain, ty);
                 fdtable::set_socket(pair[1], domain, ty);
-                cap.aux(|w| {
-                    w.i32(pair[0]);
-                    w.i32(pair[1]);
-                });
+                cap.aux(|w| Pair { fds: pair }.encode(w));
             }
         },
     ))
@@ -453,9 +451,6 @@ pub unsafe extern "C" fn getpeername(fd: c_int, addr: *mut sockaddr, len: *mut s
     unsafe { sockname_traced(Func::Getpeername, fd, addr, len) }
 }
 
-/// Most bytes of an option value kept in an event.
-const OPTVAL_MAX: usize = 64;
-
 #[no_mangle]
 pub unsafe extern "C" fn getsockopt(
     fd: c_int,
@@ -477,9 +472,10 @@ pub unsafe extern "C" fn getsockopt(
                 cap.len_out = unsafe { len.read_unaligned() };
                 if cap.len_in != u32::MAX {
                     let n = (cap.len_in.min(cap.len_out) as usize).min(OPTVAL_MAX);
-                    // SAFETY: as above.
+                    // SAFETY: the call succeeded: the kernel wrote `*len` bytes at
+                    // `val`, at most the `len_in` passed; `n` is no more than either.
                     let b = unsafe { capture::accepted(val, n) };
-                    cap.aux(|w| w.bytes(b));
+                    cap.aux(|w| OptVal { bytes: b }.encode(w));
                 }
             }
         },
@@ -498,13 +494,13 @@ pub unsafe extern "C" fn setsockopt(fd: c_int, level: c_int, name: c_int, val: *
             Ok(_) => {
                 // SAFETY: the call succeeded: the kernel read `len` bytes at `val`.
                 let b = unsafe { capture::accepted(val, (len as usize).min(OPTVAL_MAX)) };
-                cap.aux(|w| w.bytes(b));
+                cap.aux(|w| OptVal { bytes: b }.encode(w));
             }
             // strace still shows an `int` the program passed (`[1]`).
             Err(e) if cap.report && e.0 != libc::EFAULT && len == 4 => {
                 let mut b = [0u8; 4];
                 if capture::copy_untrusted(val, &mut b) == 4 {
-                    cap.aux(|w| w.bytes(&b));
+                    cap.aux(|w| OptVal { bytes: &b }.encode(w));
                 }
             }
             Err(_) => {}

@@ -2,7 +2,10 @@
 //! for every output format: the decoder walks an `Event` and tells a `Sink`
 //! (text or JSON) what to print.
 
-use super::event::{AuxReader, Event, FdDesc};
+use super::aux::{
+    self, EpollEvent, EpollEvents, FdSets, Iovs, Mmsgs, MsgHdr, MsgHead, OptVal, OptValue, Pair, PollFds, Rights,
+};
+use super::event::{Event, FdDesc};
 use super::func::Func;
 use super::names::{self, Names};
 
@@ -39,36 +42,17 @@ pub fn event_fds(ev: &Event, out: &mut [i32]) -> usize {
             n += 1;
         }
     };
-    let mut r = AuxReader::new(ev.aux);
     match ev.func {
-        Func::Poll | Func::Ppoll => {
-            for _ in 0..r.u32() {
-                let (fd, _, _) = (r.i32(), r.i16(), r.i16());
-                add(fd);
-            }
-        }
+        Func::Poll | Func::Ppoll => PollFds::decode(ev.aux).iter().for_each(|p| add(p.fd)),
         Func::Select | Func::Pselect => {
-            let which = r.u8();
-            let nbytes = usize::from(r.u16());
-            for i in 0..3 {
-                if which & (1 << i) != 0 {
-                    for (k, b) in r.bytes(nbytes).iter().enumerate() {
-                        for bit in 0..8 {
-                            if b & (1 << bit) != 0 {
-                                add((k * 8 + bit) as i32);
-                            }
-                        }
-                    }
-                }
+            for set in FdSets::decode(ev.aux).before.iter().flatten() {
+                FdSets::members(set).for_each(&mut add);
             }
         }
         Func::EpollCtl => add(ev.int(2)),
-        Func::Sendmsg | Func::Recvmsg if !ev.aux.is_empty() => {
-            let _ = (r.u32(), r.i32(), r.u64());
-            let iovcnt = r.u32();
-            r.bytes(iovcnt.min(super::event::AUX_IOV as u32) as usize * 8);
-            for _ in 0..r.u32() {
-                add(r.i32());
+        Func::Sendmsg | Func::Recvmsg => {
+            if let Some(m) = MsgHdr::decode(ev.aux) {
+                m.rights.iter().for_each(&mut add);
             }
         }
         _ => {}
@@ -172,16 +156,16 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             s.arg("protocol");
             protocol(s, ev.int(0), ev.int(2));
             s.arg("sv");
-            if ev.failed() || ev.aux.len() < 8 {
-                s.ptr(ev.arg(3));
-            } else {
-                let mut r = AuxReader::new(ev.aux);
-                s.open_arr();
-                s.elem();
-                s.fd(r.i32().into(), d.pair[0]);
-                s.elem();
-                s.fd(r.i32().into(), d.pair[1]);
-                s.close_arr();
+            match Pair::decode(ev.aux) {
+                Some(p) if !ev.failed() => {
+                    s.open_arr();
+                    s.elem();
+                    s.fd(p.fds[0].into(), d.pair[0]);
+                    s.elem();
+                    s.fd(p.fds[1].into(), d.pair[1]);
+                    s.close_arr();
+                }
+                _ => s.ptr(ev.arg(3)),
             }
         }
         Bind | Connect => {
@@ -220,10 +204,9 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             s.arg("optname");
             s.sym(names::sockopt_names(level), ev.int(2).into());
             s.arg("optval");
-            if ev.aux.is_empty() {
-                s.ptr(ev.arg(3));
-            } else {
-                optval(s, level, ev.int(2), ev.aux);
+            match OptVal::decode(ev.aux) {
+                Some(v) => optval(s, v.value(level, ev.int(2))),
+                None => s.ptr(ev.arg(3)),
             }
             s.arg("optlen");
             if ev.func == Getsockopt {
@@ -257,9 +240,7 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
         Readv | Writev => {
             fd(s);
             s.arg("iov");
-            let mut r = AuxReader::new(ev.aux);
-            let n = r.u32();
-            iovecs(s, ev, &mut r, n);
+            iovecs(s, ev, &Iovs::decode(ev.aux));
             s.arg("iovcnt");
             s.int(ev.int(2).into());
         }
@@ -344,23 +325,27 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
         }
         Poll | Ppoll => {
             s.arg("fds");
-            let mut r = AuxReader::new(ev.aux);
-            let n = r.u32();
-            if n == 0 && ev.arg(1) != 0 {
+            let (fds, timeout) = match ev.func {
+                Poll => (PollFds::decode(ev.aux), None),
+                _ => {
+                    let p = aux::Ppoll::decode(ev.aux);
+                    (p.fds, p.timeout)
+                }
+            };
+            if fds.count == 0 && ev.arg(1) != 0 {
                 s.ptr(ev.arg(0));
             } else {
                 s.open_arr();
-                for _ in 0..n {
-                    let (pfd, events, _) = (r.i32(), r.i16(), r.i16());
+                for pfd in fds.iter() {
                     s.elem();
                     s.open_obj();
                     s.field("fd");
-                    s.fd(pfd.into(), d.other(pfd.into()));
+                    s.fd(pfd.fd.into(), d.other(pfd.fd.into()));
                     s.field("events");
-                    s.flags(names::POLL, u64::from(events as u16));
+                    s.flags(names::POLL, u64::from(pfd.events as u16));
                     s.close_obj();
                 }
-                if u64::from(n) < ev.arg(1) {
+                if u64::from(fds.count) < ev.arg(1) {
                     s.ellipsis();
                 }
                 s.close_arr();
@@ -371,11 +356,9 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             if ev.func == Poll {
                 s.int(ev.int(2).into());
             } else {
-                if r.u8() != 0 {
-                    let (sec, nsec) = (r.i64(), r.i64());
-                    s.time(sec, nsec, false);
-                } else {
-                    s.ptr(ev.arg(2));
+                match timeout {
+                    Some((sec, nsec)) => s.time(sec, nsec, false),
+                    None => s.ptr(ev.arg(2)),
                 }
                 s.arg("sigmask");
                 s.ptr(ev.arg(3));
@@ -384,35 +367,19 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
         Select | Pselect => {
             s.arg("nfds");
             s.int(ev.int(0).into());
-            let mut r = AuxReader::new(ev.aux);
-            let which = r.u8();
-            let nbytes = usize::from(r.u16());
-            let mut before = [&[][..]; 3];
-            for (i, b) in before.iter_mut().enumerate() {
-                if which & (1 << i) != 0 {
-                    *b = r.bytes(nbytes);
-                }
-            }
+            let sets = FdSets::decode(ev.aux);
             for (i, name) in ["readfds", "writefds", "exceptfds"].iter().enumerate() {
                 s.arg(name);
-                if which & (1 << i) != 0 {
-                    fd_set(s, before[i], Some(d));
-                } else {
-                    s.ptr(ev.arg(i + 1));
+                match sets.before[i] {
+                    Some(set) => fd_set(s, set, Some(d)),
+                    None => s.ptr(ev.arg(i + 1)),
                 }
             }
             // The sets after the call are the result, printed by `result`.
-            for i in 0..3 {
-                if which & (1 << i) != 0 {
-                    r.bytes(nbytes);
-                }
-            }
             s.arg("timeout");
-            if r.u8() != 0 {
-                let (sec, sub) = (r.i64(), r.i64());
-                s.time(sec, sub, ev.func == Select);
-            } else {
-                s.ptr(ev.arg(4));
+            match sets.timeout {
+                Some((sec, sub)) => s.time(sec, sub, ev.func == Select),
+                None => s.ptr(ev.arg(4)),
             }
             if ev.func == Pselect {
                 s.arg("sigmask");
@@ -431,29 +398,25 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             s.arg("fd");
             s.fd(ev.int(2).into(), d.other(ev.int(2).into()));
             s.arg("event");
-            if ev.aux.len() >= 12 {
-                let mut r = AuxReader::new(ev.aux);
-                epoll_event(s, r.u32(), r.u64());
-            } else {
-                s.ptr(ev.arg(3));
+            match EpollEvent::decode(ev.aux) {
+                Some(e) => epoll_event(s, e),
+                None => s.ptr(ev.arg(3)),
             }
         }
         EpollWait | EpollPwait => {
             s.arg("epfd");
             s.fd(ev.int(0).into(), d.arg);
             s.arg("events");
-            let mut r = AuxReader::new(ev.aux);
-            let n = r.u32();
             if ev.failed() {
                 s.ptr(ev.arg(1));
             } else {
+                let evs = EpollEvents::decode(ev.aux);
                 s.open_arr();
-                for _ in 0..n {
+                for e in evs.iter() {
                     s.elem();
-                    let (e, data) = (r.u32(), r.u64());
-                    epoll_event(s, e, data);
+                    epoll_event(s, e);
                 }
-                if ev.ret > i64::from(n) {
+                if ev.ret > i64::from(evs.count) {
                     s.ellipsis();
                 }
                 s.close_arr();
@@ -487,20 +450,15 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             if ev.ret == 0 {
                 return false;
             }
-            let mut r = AuxReader::new(ev.aux);
-            let n = r.u32();
             s.open_arr();
-            for _ in 0..n {
-                let (pfd, _, revents) = (r.i32(), r.i16(), r.i16());
-                if revents != 0 {
-                    s.elem();
-                    s.open_obj();
-                    s.field("fd");
-                    s.int(pfd.into());
-                    s.field("revents");
-                    s.flags(names::POLL, u64::from(revents as u16));
-                    s.close_obj();
-                }
+            for pfd in PollFds::decode(ev.aux).iter().filter(|p| p.revents != 0) {
+                s.elem();
+                s.open_obj();
+                s.field("fd");
+                s.int(pfd.fd.into());
+                s.field("revents");
+                s.flags(names::POLL, u64::from(pfd.revents as u16));
+                s.close_obj();
             }
             s.close_arr();
             true
@@ -509,30 +467,18 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             if ev.ret == 0 {
                 return false;
             }
-            let mut r = AuxReader::new(ev.aux);
-            let which = r.u8();
-            let nbytes = usize::from(r.u16());
-            for i in 0..3 {
-                if which & (1 << i) != 0 {
-                    r.bytes(nbytes);
-                }
-            }
+            let sets = FdSets::decode(ev.aux);
             s.open_result();
             for (i, name) in ["in", "out", "except"].iter().enumerate() {
-                if which & (1 << i) != 0 {
-                    let set = r.bytes(nbytes);
+                if let Some(set) = sets.after[i] {
                     if set.iter().any(|&b| b != 0) {
                         s.label(name);
                         fd_set(s, set, None);
                     }
                 }
             }
-            // The timeout passed, then (select) the time left written back.
-            if r.u8() != 0 {
-                r.bytes(16);
-            }
-            if r.u8() != 0 {
-                let (sec, usec) = (r.i64(), r.i64());
+            // The time left written back (select).
+            if let Some((sec, usec)) = sets.left {
                 s.label("left");
                 s.time(sec, usec, true);
             }
@@ -607,38 +553,45 @@ fn payload(s: &mut dyn Sink, ev: &Event, i: usize) {
     }
 }
 
-fn optval(s: &mut dyn Sink, level: i64, name: i32, v: &[u8]) {
-    if level == 1 && name == 13 && v.len() >= 8 {
-        // SO_LINGER
-        let mut r = AuxReader::new(v);
-        s.open_obj();
-        s.field("l_onoff");
-        s.int(r.i32().into());
-        s.field("l_linger");
-        s.int(r.i32().into());
-        s.close_obj();
-    } else if v.len() == 4 {
-        s.open_arr();
-        s.elem();
-        s.int(AuxReader::new(v).i32().into());
-        s.close_arr();
-    } else {
-        s.bytes(v, v.len() as u64);
+fn optval(s: &mut dyn Sink, v: OptValue) {
+    match v {
+        OptValue::Linger { onoff, linger } => {
+            s.open_obj();
+            s.field("l_onoff");
+            s.int(onoff.into());
+            s.field("l_linger");
+            s.int(linger.into());
+            s.close_obj();
+        }
+        OptValue::Int(i) => {
+            s.open_arr();
+            s.elem();
+            s.int(i.into());
+            s.close_arr();
+        }
+        OptValue::Bytes(v) => s.bytes(v, v.len() as u64),
     }
 }
 
-/// `[{iov_base="..", iov_len=N}, ...]`, splitting the captured payload
-/// prefix across the entries.
-fn iovecs(s: &mut dyn Sink, ev: &Event, r: &mut AuxReader, n: u32) {
-    if ev.failed() || (n == 0 && ev.data_total > 0) {
+/// `[{iov_base="..", iov_len=N}, ...]` (readv/writev: every entry the
+/// call had, those whose length was not kept as 0), splitting the captured
+/// payload prefix across the entries.
+fn iovecs(s: &mut dyn Sink, ev: &Event, iovs: &Iovs) {
+    if ev.failed() || (iovs.iovcnt == 0 && ev.data_total > 0) {
         s.ptr(ev.arg(1));
         return;
     }
-    let mut data = ev.data;
-    let mut left = ev.data_total;
     s.open_arr();
-    for _ in 0..n {
-        let len = r.u64();
+    iov_elems(s, iovs, iovs.iovcnt as usize, ev.data, ev.data_total);
+    s.close_arr();
+}
+
+/// The first `n` entries of `iovs` as `{iov_base="..", iov_len=N}`
+/// elements, with `data` (the kept prefix of `total` bytes) split across
+/// them.
+fn iov_elems(s: &mut dyn Sink, iovs: &Iovs, n: usize, mut data: &[u8], mut left: u64) {
+    for i in 0..n {
+        let len = iovs.iov_len(i);
         let take = len.min(left);
         let here = (take as usize).min(data.len());
         let (h, t) = data.split_at(here);
@@ -652,51 +605,36 @@ fn iovecs(s: &mut dyn Sink, ev: &Event, r: &mut AuxReader, n: u32) {
         s.int(len as i64);
         s.close_obj();
     }
-    s.close_arr();
 }
 
 fn msghdr(s: &mut dyn Sink, ev: &Event, d: &Descs) {
-    if ev.aux.is_empty() {
+    let Some(m) = MsgHdr::decode(ev.aux) else {
         s.ptr(ev.arg(1));
         return;
-    }
-    let mut r = AuxReader::new(ev.aux);
-    let namelen = r.u32();
-    let flags = r.i32();
-    let controllen = r.u64();
-    let iovcnt = r.u32();
-    let shown = iovcnt.min(super::event::AUX_IOV as u32);
-    let lens = r.bytes(shown as usize * 8);
-    let m = Msg {
+    };
+    let msg = Msg {
         name: ev.addr,
-        namelen,
-        flags,
-        controllen,
-        iovcnt,
-        lens,
+        head: m.head,
+        iovs: m.iovs,
         data: ev.data,
         total: ev.data_total,
     };
-    m.print(s, Some((&mut r, d)));
+    msg.print(s, Some((&m.rights, d)));
 }
 
 /// One message header, as `msghdr` and the `mmsghdr` entries print it.
 struct Msg<'a> {
     name: &'a [u8],
-    namelen: u32,
-    flags: i32,
-    controllen: u64,
-    iovcnt: u32,
-    /// The iovec lengths kept (`u64` each).
-    lens: &'a [u8],
+    head: MsgHead,
+    iovs: Iovs<'a>,
     data: &'a [u8],
     total: u64,
 }
 
 impl Msg<'_> {
-    /// `{msg_name=..., ..., msg_flags=...}`; `control` reads the
-    /// `SCM_RIGHTS` descriptors (sendmsg/recvmsg).
-    fn print(&self, s: &mut dyn Sink, control: Option<(&mut AuxReader, &Descs)>) {
+    /// `{msg_name=..., ..., msg_flags=...}`; `control`: the `SCM_RIGHTS`
+    /// descriptors (sendmsg/recvmsg).
+    fn print(&self, s: &mut dyn Sink, control: Option<(&Rights, &Descs)>) {
         s.open_obj();
         s.field("msg_name");
         if self.name.is_empty() {
@@ -705,51 +643,33 @@ impl Msg<'_> {
             s.sockaddr(self.name);
         }
         s.field("msg_namelen");
-        s.int(self.namelen.into());
+        s.int(self.head.namelen.into());
         s.field("msg_iov");
-        let mut ir = AuxReader::new(self.lens);
-        let shown = (self.lens.len() / 8) as u32;
-        let mut data = self.data;
-        let mut left = self.total;
+        let kept = self.iovs.kept();
         s.open_arr();
-        for _ in 0..shown {
-            let len = ir.u64();
-            let take = len.min(left);
-            let here = (take as usize).min(data.len());
-            let (h, t) = data.split_at(here);
-            data = t;
-            left -= take;
-            s.elem();
-            s.open_obj();
-            s.field("iov_base");
-            s.bytes(h, take);
-            s.field("iov_len");
-            s.int(len as i64);
-            s.close_obj();
-        }
-        if shown < self.iovcnt {
+        iov_elems(s, &self.iovs, kept, self.data, self.total);
+        if (kept as u64) < u64::from(self.iovs.iovcnt) {
             s.ellipsis();
         }
         s.close_arr();
         s.field("msg_iovlen");
-        s.int(self.iovcnt.into());
-        if let Some((r, d)) = control {
-            let nfds = r.u32();
-            if nfds > 0 {
+        s.int(self.iovs.iovcnt.into());
+        if let Some((rights, d)) = control {
+            if rights.count > 0 {
                 s.field("msg_control");
                 s.open_arr();
                 s.elem();
                 s.open_obj();
                 s.field("cmsg_len");
-                s.int(16 + 4 * i64::from(nfds));
+                s.int(16 + 4 * i64::from(rights.count));
                 s.field("cmsg_level");
                 s.sym(names::SOL, 1);
                 s.field("cmsg_type");
                 s.sym(names::SCM, 1);
                 s.field("cmsg_data");
                 s.open_arr();
-                for _ in 0..nfds {
-                    let fd = i64::from(r.i32());
+                for fd in rights.iter() {
+                    let fd = i64::from(fd);
                     s.elem();
                     s.fd(fd, d.other(fd));
                 }
@@ -759,54 +679,38 @@ impl Msg<'_> {
             }
         }
         s.field("msg_controllen");
-        s.int(self.controllen as i64);
+        s.int(self.head.controllen as i64);
         s.field("msg_flags");
-        s.flags(names::MSG, u64::from(self.flags as u32));
+        s.flags(names::MSG, u64::from(self.head.flags as u32));
         s.close_obj();
     }
 }
 
-/// sendmmsg/recvmmsg's vector: `[{msg_hdr={...}, msg_len=3}, ...]`, from
-/// the aux layout of `trace::event`.
+/// sendmmsg/recvmmsg's vector: `[{msg_hdr={...}, msg_len=3}, ...]`.
 fn mmsgs(s: &mut dyn Sink, ev: &Event) {
-    let mut r = AuxReader::new(ev.aux);
-    let n = r.u32();
-    if ev.failed() || n == 0 {
+    let msgs = Mmsgs::decode(ev.aux);
+    if ev.failed() || msgs.count == 0 {
         s.ptr(ev.arg(1));
         return;
     }
     s.open_arr();
-    for _ in 0..n {
-        let msg_len = r.u32();
-        let namelen = r.u32();
-        let flags = r.i32();
-        let controllen = r.u64();
-        let nl = usize::from(r.u16());
-        let name = r.bytes(nl);
-        let iovcnt = r.u32();
-        let lens = r.bytes(iovcnt.min(super::event::AUX_MMSG_IOV as u32) as usize * 8);
-        let total = r.u64();
-        let dl = usize::from(r.u16());
-        let data = r.bytes(dl);
-        let m = Msg {
-            name,
-            namelen,
-            flags,
-            controllen,
-            iovcnt,
-            lens,
-            data,
-            total,
+    for m in msgs.iter() {
+        let msg = Msg {
+            name: m.name,
+            head: m.head,
+            iovs: m.iovs,
+            data: m.data,
+            total: m.total,
         };
         s.elem();
         s.open_obj();
         s.field("msg_hdr");
-        m.print(s, None);
+        msg.print(s, None);
         s.field("msg_len");
-        s.int(msg_len.into());
+        s.int(m.msg_len.into());
         s.close_obj();
     }
-    if ev.ret > i64::from(n) {
+    if ev.ret > i64::from(msgs.count) {
         s.ellipsis();
     }
     s.close_arr();
@@ -816,31 +720,26 @@ fn mmsgs(s: &mut dyn Sink, ev: &Event) {
 /// bare in the result, as strace prints them.
 fn fd_set(s: &mut dyn Sink, set: &[u8], d: Option<&Descs>) {
     s.open_arr();
-    for (i, b) in set.iter().enumerate() {
-        for bit in 0..8 {
-            if b & (1 << bit) != 0 {
-                let fd = (i * 8 + bit) as i64;
-                s.elem();
-                match d {
-                    Some(d) => s.fd(fd, d.other(fd)),
-                    None => s.int(fd),
-                }
-            }
+    for fd in FdSets::members(set).map(i64::from) {
+        s.elem();
+        match d {
+            Some(d) => s.fd(fd, d.other(fd)),
+            None => s.int(fd),
         }
     }
     s.close_arr();
 }
 
-fn epoll_event(s: &mut dyn Sink, events: u32, data: u64) {
+fn epoll_event(s: &mut dyn Sink, e: EpollEvent) {
     s.open_obj();
     s.field("events");
-    s.flags(names::EPOLL_EVENTS, u64::from(events));
+    s.flags(names::EPOLL_EVENTS, u64::from(e.events));
     s.field("data");
     s.open_obj();
     s.field("u32");
-    s.int(i64::from(data as u32));
+    s.int(i64::from(e.data as u32));
     s.field("u64");
-    s.int(data as i64);
+    s.int(e.data as i64);
     s.close_obj();
     s.close_obj();
 }

@@ -24,7 +24,7 @@ pub(crate) const AUX_MAX: usize = 1024;
 ///   before and after the call; `u32::MAX` when unknown.
 /// - `data`: the first bytes of the payload (sent, or received: only what
 ///   the call reports transferred); `data_total` its full length.
-/// - `aux`: detail whose layout depends on `func` (see `Aux`).
+/// - `aux`: detail whose layout depends on `func` (see `trace::aux`).
 #[derive(Clone, Copy, Debug)]
 pub struct Event<'a> {
     pub func: Func,
@@ -138,44 +138,11 @@ impl FdDesc {
 }
 
 /// Builds `Event::aux` in a fixed buffer: little-endian integers and byte
-/// runs, in the order the formatter reads them back with `AuxReader`.
-///
-/// Layouts by function:
-/// - `socketpair`: `i32 sv[0], i32 sv[1]` (success only).
-/// - `getsockopt`/`setsockopt`: the option value bytes (at most 64).
-/// - `poll`/`ppoll`: `u32 count`, then per entry `i32 fd, i16 events,
-///   i16 revents` (at most `AUX_POLLFDS` entries); `ppoll` then
-///   `u8 has_timeout, i64 sec, i64 nsec`.
-/// - `select`/`pselect`: `u8 which` (bit 0 read, 1 write, 2 except: the sets
-///   passed), `u16 nbytes`, then the sets before the call (`nbytes` each,
-///   for each passed), the sets after, then `u8 has_timeout, i64 sec,
-///   i64 usec-or-nsec` (as passed), then `u8 has_left, i64 sec, i64 usec`
-///   (select after success: the time left written back).
-/// - `epoll_ctl`: `u32 events, u64 data` when an event was passed.
-/// - `epoll_wait`/`epoll_pwait`: `u32 count`, then `u32 events, u64 data`
-///   per returned event (at most `AUX_EPOLL`).
-/// - `readv`/`writev`: `u32 iovcnt`, then `u64 iov_len` per entry (at
-///   most `AUX_IOV`).
-/// - `sendmsg`/`recvmsg`: `u32 namelen, i32 msg_flags, u64 controllen,
-///   u32 iovcnt, u64 iov_len...` (at most `AUX_IOV`), then `u32 nfds, i32
-///   fd...` (`SCM_RIGHTS` descriptors).
-/// - `sendmmsg`/`recvmmsg`: `u32 count`, then per message (at most
-///   `AUX_MMSG`, as many as fit): `u32 msg_len, u32 msg_namelen,
-///   i32 msg_flags, u64 msg_controllen, u16 name bytes, name,
-///   u32 msg_iovlen, u64 iov_len...` (at most `AUX_MMSG_IOV`), `u64 payload
-///   length, u16 payload bytes kept, payload`.
-/// - resolution functions: see `resolve.rs`.
+/// runs, read back with `AuxReader`. The layout of each function's aux,
+/// and the one encoder and decoder of each shape, are in `trace::aux`.
 pub struct AuxWriter<'b> {
     out: &'b mut dyn AuxBuf,
 }
-
-pub(crate) const AUX_POLLFDS: usize = 32;
-pub(crate) const AUX_EPOLL: usize = 32;
-pub(crate) const AUX_IOV: usize = 16;
-/// Most messages of a `sendmmsg`/`recvmmsg` kept.
-pub(crate) const AUX_MMSG: usize = 8;
-/// Most iovecs kept per message of a `sendmmsg`/`recvmmsg`.
-pub(crate) const AUX_MMSG_IOV: usize = 4;
 
 /// Where an `AuxWriter` appends: a fixed buffer that keeps what fits (the
 /// live tracer's is uninitialised stack memory, filled as it goes).
@@ -233,6 +200,9 @@ impl<'b> AuxWriter<'b> {
         self.bytes(&[v]);
     }
     pub fn u16(&mut self, v: u16) {
+        self.bytes(&v.to_le_bytes());
+    }
+    pub fn i16(&mut self, v: i16) {
         self.bytes(&v.to_le_bytes());
     }
     pub fn u32(&mut self, v: u32) {

@@ -750,13 +750,17 @@ mod tests {
             put_desc(&mut o, desc);
             assert_eq!(o.as_bytes(), want.as_bytes());
         }
+        use super::super::aux::{PollFd, PollFds};
+        use super::super::event::{AuxArray, AuxWriter};
         let mut ev = Event::new(Func::Poll);
-        let mut aux = Vec::new();
-        aux.extend_from_slice(&1u32.to_le_bytes());
-        aux.extend_from_slice(&5i32.to_le_bytes());
-        aux.extend_from_slice(&1i16.to_le_bytes());
-        aux.extend_from_slice(&0i16.to_le_bytes());
-        ev.aux = &aux;
+        let mut aux = AuxArray::<64>::default();
+        let pfd = PollFd {
+            fd: 5,
+            events: 1,
+            revents: 0,
+        };
+        PollFds::encode_entries(&mut AuxWriter::new(&mut aux), &[pfd]);
+        ev.aux = aux.as_bytes();
         ev.args = [0x10, 1, 0, 0, 0, 0];
         let others = [(5, dgram)];
         let descs = Descs {

@@ -8,9 +8,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use sockshim::trace::aux::Pair;
 use sockshim::trace::config;
 use sockshim::trace::decode::{event_fds, Descs};
-use sockshim::trace::event::{AuxReader, Event, FdDesc};
+use sockshim::trace::event::{Event, FdDesc};
 use sockshim::trace::func::{Func, FuncSet};
 use sockshim::trace::json;
 use sockshim::trace::out::Out;
@@ -163,8 +164,9 @@ impl Endpoints {
             d.ret = get(ev.ret);
         }
         if ev.func == Func::Socketpair && !ev.failed() {
-            let mut aux = AuxReader::new(ev.aux);
-            d.pair = [get(aux.i32().into()), get(aux.i32().into())];
+            if let Some(p) = Pair::decode(ev.aux) {
+                d.pair = p.fds.map(|fd| get(fd.into()));
+            }
         }
         d
     }
