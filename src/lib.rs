@@ -16,6 +16,8 @@
 // core only, an ordinary std library.
 #![cfg_attr(all(feature = "ffi", not(test), panic = "abort"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
+// Every unsafe block says why it is sound, right above it.
+#![deny(clippy::undocumented_unsafe_blocks)]
 // Much of the core exists for the C skin; without "ffi" it is unused.
 #![cfg_attr(not(feature = "ffi"), allow(dead_code))]
 #![allow(non_camel_case_types, non_upper_case_globals)]

@@ -6,6 +6,7 @@
 //! sets them, checks that preloading can work, runs the program, and reads
 //! recordings back with the library's own reader and formatters.
 #![deny(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 #[path = "sockshim_trace/args.rs"]
 mod args;

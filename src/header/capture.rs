@@ -337,9 +337,10 @@ pub(crate) unsafe fn epoll_events(cap: &mut Cap, evs: *const c_void, n: usize) {
 pub(crate) fn epoll_ctl_event<T>(cap: &mut Cap, ev: *const c_void, r: &Result<T>) {
     let mut b = [0u8; EPOLL_EVENT_LEN];
     let got = match r {
-        // SAFETY: a successful ADD/MOD read the packed event; for DEL the
-        // kernel ignores it, so it is copied without trusting it.
+        // For DEL the kernel ignores the event: it is copied without
+        // trusting it (below).
         Ok(_) if cap.args[1] != libc::EPOLL_CTL_DEL as u64 => {
+            // SAFETY: a successful ADD/MOD read the packed event.
             let s = unsafe { accepted(ev, EPOLL_EVENT_LEN) };
             b[..s.len()].copy_from_slice(s);
             s.len()

@@ -2,8 +2,9 @@
 //! code: the memory was captured by the skin): `-yy` descriptions of its
 //! descriptors, and the recording's notes of which socket is which.
 
+use crate::trace::aux;
 use crate::trace::decode::{self, Descs};
-use crate::trace::event::{AuxReader, Event, FdDesc};
+use crate::trace::event::{Event, FdDesc};
 use crate::trace::func::{Func, Learns};
 use crate::trace::{fdtable, runtime};
 
@@ -20,9 +21,8 @@ pub(crate) fn emit_described(ev: &Event, arg: Option<&FdDesc>) {
     if !ev.failed() {
         if ev.func.returns_fd() {
             ret = runtime::describe(ev.ret as i32);
-        } else if ev.func == Func::Socketpair {
-            let mut r = AuxReader::new(ev.aux);
-            pair = runtime::describe_pair(r.i32(), r.i32());
+        } else if let Some(p) = aux::Pair::decode(ev.aux).filter(|_| ev.func == Func::Socketpair) {
+            pair = runtime::describe_pair(p.fds[0], p.fds[1]);
         }
     }
     let mut fds = [0i32; OTHERS_MAX];
@@ -58,8 +58,7 @@ pub(crate) fn note_endpoints(ev: &Event, now: u64) {
             record_desc(ev.ret as i32, now)
         }
         Learns::Pair if ok => {
-            let mut r = AuxReader::new(ev.aux);
-            let fds = [r.i32(), r.i32()];
+            let fds = aux::Pair::decode(ev.aux).map_or([-1, -1], |p| p.fds);
             for (fd, d) in fds.into_iter().zip(runtime::describe_pair(fds[0], fds[1])) {
                 if let Some(d) = d {
                     fdtable::mark_recorded(fd);
