@@ -511,6 +511,36 @@ static void shutdown_cases(void)
     DONE("shutdown: connected TCP SHUT_WR twice, peer sees EOF");
 }
 
+/* ---------------- sockatmark ---------------- */
+
+static void sockatmark_cases(void)
+{
+    for (int k = 0; k < NF; k++) {
+        CASE { int fd = notsock(k); CALL(sockatmark, fd); }
+        DONE("sockatmark: %s", fname_[k]);
+    }
+    CASE { int sv[2]; gpair(SOCK_STREAM, sv); CALL(sockatmark, sv[0]); }
+    DONE("sockatmark: unix stream pair");
+    CASE { int s = udp4(); CALL(sockatmark, s); }
+    DONE("sockatmark: UDP socket");
+    CASE { int s = tcp4(); CALL(sockatmark, s); }
+    DONE("sockatmark: unconnected TCP");
+    CASE { int c; int a = tcp_pair(&c); CALL(sockatmark, a); }
+    DONE("sockatmark: connected TCP, nothing sent");
+    CASE {
+        int c, a = tcp_pair(&c);
+        char b[8];
+        G(send)(c, "ab", 2, 0);
+        G(send)(c, "!", 1, MSG_OOB);
+        wait_in(a);
+        usleep(20000); /* the urgent byte follows the two ordinary ones */
+        CALL(sockatmark, a); /* before the mark */
+        rec_l(G(recv)(a, b, sizeof b, MSG_DONTWAIT)); /* stops at the mark */
+        CALL(sockatmark, a); /* at the mark */
+    }
+    DONE("sockatmark: TCP with urgent data, before and at the mark");
+}
+
 /* ---------------- getsockname / getpeername ---------------- */
 
 static void name_cases(void)
@@ -792,6 +822,7 @@ int main(void)
     PROVE_SOCKSHIM(accept4);
     PROVE_SOCKSHIM(connect);
     PROVE_SOCKSHIM(shutdown);
+    PROVE_SOCKSHIM(sockatmark);
     PROVE_SOCKSHIM(getsockname);
     PROVE_SOCKSHIM(getpeername);
     PROVE_SOCKSHIM(getsockopt);
@@ -814,6 +845,7 @@ int main(void)
     listen_accept_cases();
     connect_cases();
     shutdown_cases();
+    sockatmark_cases();
     name_cases();
     getsockopt_cases();
     setsockopt_cases();

@@ -1122,6 +1122,8 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len);
 
 int listen(int fd, int backlog);
 
+int sockatmark(int fd);
+
 int accept(int fd, struct sockaddr *addr, socklen_t *len);
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);

@@ -301,7 +301,7 @@ golden_group() {
 # size, are not compared) and the return value with its errno name.
 # The same for a sample pair, per process.
 # =============================================================================
-STRACE_SET=socket,socketpair,bind,listen,accept,accept4,connect,shutdown,getsockname,getpeername,getsockopt,setsockopt,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg,read,write,readv,writev,close,poll,ppoll,pselect6,select,epoll_create,epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,dup,dup2,dup3,fcntl,close_range
+STRACE_SET=socket,socketpair,bind,listen,accept,accept4,connect,shutdown,getsockname,getpeername,getsockopt,setsockopt,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg,read,write,readv,writev,close,poll,ppoll,pselect6,select,epoll_create,epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,dup,dup2,dup3,fcntl,close_range,ioctl
 
 strace_group() {
 	local d=$tmp/strace-calls

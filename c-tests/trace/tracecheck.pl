@@ -226,11 +226,24 @@ my %FD_CLASSIFIED = map { $_ => 1 } qw(read write readv writev close dup dup2 du
 # their own that strace could show under the same name
 my %LIBRARY_ONLY = map { $_ => 1 } qw(getaddrinfo getnameinfo gethostbyname gethostbyname2 gethostbyaddr);
 
+# sockatmark(fd) is glibc's ioctl(fd, SIOCATMARK, &answer), returning the
+# answer: strace's ioctl line as the libc call sockshim traces. Other
+# ioctls are none of sockshim's calls (undef).
+sub ioctl_as_libc {
+    my ($p) = @_;
+    return $p unless $p->{name} eq 'ioctl';
+    return undef unless ($p->{args}[1] // '') eq 'SIOCATMARK';
+    my %q = (%$p, name => 'sockatmark', args => [ $p->{args}[0] ], argtext => $p->{args}[0]);
+    $q{ret} = $1 if $p->{ret} eq '0' && ($p->{args}[2] // '') =~ /^\[(-?\d+)\]$/;
+    return \%q;
+}
+
 sub cmd_strace_compare {
     my ($sfile, $mfile) = @_;
     my @s;
     for my $l (slurp($sfile)) {
         my $p = parse_line($l) or next;
+        $p = ioctl_as_libc($p) or next;
         next if $p->{name} =~ /^(?:exit|exit_group)$/;
         if ($FD_CLASSIFIED{ $p->{name} }) {
             my (undef, $ann) = strace_fd($p->{args}[0] // '');
@@ -408,10 +421,11 @@ sub cmd_from_strace {
     my $started = 0;
     for my $l (slurp($file)) {
         my $p = parse_line($l) or next;
+        $p = ioctl_as_libc($p) or next;
         my $name = $p->{name};
         $started ||= $name =~ /^(socket|socketpair)$/;
         next unless $started;
-        next unless $name =~ /^(socket|socketpair|bind|listen|accept4?|connect|shutdown|getsockname|getpeername|[gs]etsockopt|sendto|recvfrom|sendm?msg|recvm?msg|read|write|readv|writev|close|poll|ppoll|pselect6|epoll_create1?|epoll_ctl|epoll_wait|epoll_pwait|dup[23]?|fcntl|close_range)$/;
+        next unless $name =~ /^(socket|socketpair|bind|listen|accept4?|connect|shutdown|sockatmark|getsockname|getpeername|[gs]etsockopt|sendto|recvfrom|sendm?msg|recvm?msg|read|write|readv|writev|close|poll|ppoll|pselect6|epoll_create1?|epoll_ctl|epoll_wait|epoll_pwait|dup[23]?|fcntl|close_range)$/;
         if ($FD_CLASSIFIED{$name}) {
             my (undef, $ann) = strace_fd($p->{args}[0] // '');
             next unless is_socket_annotation($ann);

@@ -353,6 +353,17 @@ pub extern "C" fn listen(fd: c_int, backlog: c_int) -> c_int {
     ))
 }
 
+#[no_mangle]
+pub extern "C" fn sockatmark(fd: c_int) -> c_int {
+    ret(call!(
+        Func::Sockatmark,
+        [fd as u64, 0, 0, 0, 0, 0],
+        |_| {},
+        || sys::socket::sockatmark(fd),
+        |_, _| {},
+    ))
+}
+
 /// accept and accept4: the new descriptor is a socket like `fd`.
 #[inline(always)]
 unsafe fn accept_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut socklen_t, flags: c_int) -> c_int {
@@ -365,7 +376,7 @@ unsafe fn accept_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut so
                 // SAFETY: the caller's address buffer and length, checked by the kernel.
                 unsafe { sys::socket::accept(fd, addr.cast(), len) }
             } else {
-                // SAFETY: as above.
+                // SAFETY: the caller's address buffer and length, checked by the kernel.
                 unsafe { sys::socket::accept4(fd, addr.cast(), len, flags) }
             }
         },
@@ -426,7 +437,7 @@ unsafe fn sockname_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut 
                 // SAFETY: the caller's buffer and length, checked by the kernel.
                 unsafe { sys::socket::getsockname(fd, addr.cast(), len) }
             } else {
-                // SAFETY: as above.
+                // SAFETY: the caller's buffer and length, checked by the kernel.
                 unsafe { sys::socket::getpeername(fd, addr.cast(), len) }
             }
         },
@@ -650,9 +661,11 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
         || unsafe { sys::socket::recvmsg(fd, msg.cast(), flags) },
         |cap, r| {
             if let Ok(n) = r {
-                // SAFETY: the call succeeded with `msg`, receiving `n` bytes
-                // (MSG_TRUNC can report more: only what fits was written).
+                // SAFETY: the call succeeded with `msg`: the kernel used it
+                // and its iovecs.
                 let fits = unsafe { iov_total(msg) };
+                // SAFETY: ... receiving `n` bytes (MSG_TRUNC can report
+                // more: only what fits was written).
                 unsafe { capture::msg_capture(cap, msg.cast(), (*n).min(fits), true) };
                 cap.data_total = *n as u64;
             }
@@ -669,7 +682,7 @@ unsafe fn iov_total(msg: *const msghdr) -> usize {
     let m = unsafe { msg.read_unaligned() };
     let mut t: usize = 0;
     for i in 0..m.msg_iovlen {
-        // SAFETY: as above.
+        // SAFETY: the kernel has just read the `msg_iovlen` iovecs of `msg`.
         t = t.saturating_add(unsafe { m.msg_iov.add(i).read_unaligned() }.iov_len);
     }
     t

@@ -68,6 +68,25 @@ pub unsafe fn accept4(fd: i32, addr: *mut u8, len: *mut u32, flags: i32) -> Resu
     }))
 }
 
+/// `SIOCATMARK` (<asm/sockios.h>; not in the libc crate).
+const SIOCATMARK: usize = 0x8905;
+
+/// `sockatmark(fd)` as glibc does it: `ioctl(fd, SIOCATMARK, &answer)`, the
+/// answer (1 at the out-of-band mark, 0 before it).
+pub fn sockatmark(fd: i32) -> Result<i32> {
+    let mut answer: i32 = 0;
+    // SAFETY: `answer` is a writable int, what SIOCATMARK writes.
+    check_int(unsafe {
+        syscall3(
+            libc::SYS_ioctl,
+            fd as usize,
+            SIOCATMARK,
+            &mut answer as *mut i32 as usize,
+        )
+    })?;
+    Ok(answer)
+}
+
 pub fn shutdown(fd: i32, how: i32) -> Result<i32> {
     // SAFETY: no pointers.
     check_int(unsafe { syscall3(SYS_shutdown, fd as usize, how as usize, 0) })

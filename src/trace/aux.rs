@@ -1132,7 +1132,7 @@ mod tests {
             Sendmmsg | Recvmmsg => Shape::Mmsgs,
             Socket | Bind | Listen | Accept | Accept4 | Connect | Shutdown | Getsockname | Getpeername | Send
             | Recv | Sendto | Recvfrom | Read | Write | Close | EpollCreate | EpollCreate1 | Dup | Dup2 | Dup3
-            | Fcntl | CloseRange | Closefrom => Shape::None,
+            | Fcntl | CloseRange | Closefrom | Sockatmark => Shape::None,
             Getaddrinfo | Getnameinfo | Gethostbyname | Gethostbyname2 | Gethostbyaddr | GethostbynameR
             | Gethostbyname2R | GethostbyaddrR | Getservbyname | Getservbyport | GetservbynameR | GetservbyportR
             | Getprotobyname | Getprotobynumber | GetprotobynameR | GetprotobynumberR => Shape::Resolve,

@@ -180,6 +180,7 @@ pub(crate) fn args(ev: &Event, d: &Descs, s: &mut dyn Sink) {
             s.arg("backlog");
             s.int(ev.int(1).into());
         }
+        Sockatmark => fd(s),
         Accept | Accept4 | Getsockname | Getpeername => {
             fd(s);
             s.arg("addr");

@@ -3,7 +3,7 @@
 //! C name, the class (`-e trace=%CLASS`), and what the tracer, the decoder,
 //! the summary (`-c`) and the recording's descriptor notes need to know.
 //! Adding a traced function is one row here, its argument/aux codec in
-//! `decode.rs` (and `event.rs` for a new aux shape), and its export in the
+//! `decode.rs` (and a shape in `aux.rs` if it keeps extra bytes), and its export in the
 //! skin (`call!`); see CONTRIBUTING.md.
 
 use Class::*;
@@ -188,6 +188,7 @@ funcs! {
     Getprotobynumber = Spec::new("getprotobynumber", Resolve),
     GetprotobynameR = Spec::new("getprotobyname_r", Resolve),
     GetprotobynumberR = Spec::new("getprotobynumber_r", Resolve),
+    Sockatmark = Spec::new("sockatmark", Setup).fd_first(),
 }
 
 // A `FuncSet` has one bit per function.
@@ -326,6 +327,6 @@ mod tests {
         assert_eq!(Func::Recvmmsg.transferred(7), (0, 7));
         assert_eq!(Func::Poll.transferred(7), (0, 0));
         assert_eq!(Func::Fcntl.spec().learns, Learns::NewFdIfDupfd);
-        assert_eq!(FuncSet::class(b"network").map(|s| s.0.count_ones()), Some(24));
+        assert_eq!(FuncSet::class(b"network").map(|s| s.0.count_ones()), Some(25));
     }
 }

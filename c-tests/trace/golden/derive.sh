@@ -18,7 +18,7 @@ OUT=${1:-$HERE}
 BUILD=$ROOT/build/trace
 SAMPLES=$ROOT/build/preload/samples
 CHECK="perl $HERE/../tracecheck.pl"
-SET=socket,socketpair,bind,listen,accept,accept4,connect,shutdown,getsockname,getpeername,getsockopt,setsockopt,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg,read,write,readv,writev,close,poll,ppoll,pselect6,select,epoll_create,epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,dup,dup2,dup3,fcntl,close_range
+SET=socket,socketpair,bind,listen,accept,accept4,connect,shutdown,getsockname,getpeername,getsockopt,setsockopt,sendto,recvfrom,sendmsg,recvmsg,sendmmsg,recvmmsg,read,write,readv,writev,close,poll,ppoll,pselect6,select,epoll_create,epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,dup,dup2,dup3,fcntl,close_range,ioctl
 
 mkdir -p "$BUILD" "$OUT"
 cc -O2 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE "$HERE/../progs/calls.c" -o "$BUILD/calls"

@@ -208,6 +208,7 @@ int main(void)
     EXPECT(pipe(pfds) == 0);
     FAILS(recv(pfds[0], buf, 1, 0), ENOTSOCK);
     FAILS(getsockname(pfds[0], (struct sockaddr *)&a4, &len), ENOTSOCK);
+    FAILS(sockatmark(pfds[0]), ENOTTY);
     close(pfds[0]);
     close(pfds[1]);
 
@@ -216,6 +217,7 @@ int main(void)
     EXPECT(connect(c2, (struct sockaddr *)&a4, sizeof a4) == 0);
     int s2 = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     EXPECT(s2 >= 0);
+    EXPECT(sockatmark(s2) == 0);
     FAILS(accept4(l, NULL, NULL, 0x40000000), EINVAL);
     EXPECT(shutdown(c2, SHUT_WR) == 0);
     EXPECT(recv(s2, buf, sizeof buf, 0) == 0);
