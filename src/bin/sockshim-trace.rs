@@ -10,8 +10,8 @@
 
 #[path = "sockshim_trace/args.rs"]
 mod args;
-#[path = "sockshim_trace/decode.rs"]
-mod decode;
+#[path = "sockshim_trace/decode_cmd.rs"]
+mod decode_cmd;
 #[path = "sockshim_trace/elf.rs"]
 mod elf;
 #[path = "sockshim_trace/env.rs"]
@@ -110,7 +110,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Invocation::Run(opts) => run::run(&opts),
-        Invocation::Decode(opts) => decode::decode(&opts),
+        Invocation::Decode(opts) => decode_cmd::decode(&opts),
     }
 }
 

@@ -232,8 +232,8 @@ pub(crate) fn traced<'a, T: RetVal>(
 /// The seam for name resolution (`getaddrinfo getnameinfo gethostbyname
 /// gethostbyname2 gethostbyaddr`): runs `body` (the whole C function, which
 /// sets errno/h_errno itself) and, when tracing is on, reports one event.
-/// `post` fills the event's aux with `trace::resolve::ResolveAux` (layout
-/// in `src/trace/resolve.rs`), may set `cap.addr` (getnameinfo's,
+/// `post` fills the event's aux with `trace::netdb::ResolveAux` (layout
+/// in `src/trace/netdb.rs`), may set `cap.addr` (getnameinfo's,
 /// gethostbyaddr's address), and returns the event's `ret` (the EAI code,
 /// or 0/the `h_errno` value of a hostent call). errno and h_errno are what
 /// `body` left: the trace path touches neither.

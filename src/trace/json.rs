@@ -8,10 +8,11 @@
 //! character: printable ASCII as is, others as `\u00XX`; a cut payload has
 //! `"...":true` next to it in its object as `<name>_truncated`).
 
-use super::decode::{self, Descs, Sink};
+use super::decode::{self, Descs};
 use super::event::{Event, FdDesc};
 use super::names::{self, Names};
 use super::out::{Out, HEX};
+use super::sink::Sink;
 use super::sockaddr::SockAddr;
 
 /// Formats one event as a JSON object followed by `\n`. Payloads are cut

@@ -2,9 +2,11 @@
 //! binary recording of every socket call of an unchanged program.
 //!
 //! - [`config`]: the `SOCKSHIM_*` environment contract.
-//! - [`func`]: the traced functions and their classes (the filter).
-//! - [`event`]: one call as plain data; [`decode`] says what its arguments
-//!   mean, once for every format; [`text`] and [`json`] print it.
+//! - [`func`]: the table of traced functions (every per-function fact).
+//! - [`event`]: one call as plain data, [`aux`] its function-specific
+//!   bytes (one type per shape), [`netdb`] the name-resolution events';
+//!   [`decode`] says what its arguments mean, once for every format,
+//!   through [`sink`]; [`text`] and [`json`] print it.
 //! - [`record`]: the recording's format, and its reader.
 //! - [`fdtable`]: which descriptors are sockets.
 //! - [`desccache`], [`diag`]: what `-yy` shows of a socket, as strace
@@ -33,12 +35,15 @@ pub mod func;
 pub mod json;
 pub mod live;
 pub mod names;
+pub mod netdb;
 pub mod out;
 pub mod recfile;
 pub mod record;
-pub mod resolve;
 pub mod runtime;
+pub mod sink;
 pub mod sockaddr;
+#[cfg(test)]
+mod table_tests;
 pub mod text;
 
 pub use config::Config;

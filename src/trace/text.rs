@@ -1,10 +1,11 @@
 //! strace-compatible text lines:
 //! `[pid N] HH:MM:SS.uuuuuu connect(3, {sa_family=AF_INET, ...}, 16) = -1 ECONNREFUSED (Connection refused) <0.000012>`
 
-use super::decode::{self, Descs, Sink};
+use super::decode::{self, Descs};
 use super::event::{Event, FdDesc};
 use super::names::{self, Names};
 use super::out::Out;
+use super::sink::Sink;
 use super::sockaddr::{put_endpoint, SockAddr};
 
 /// strace's `-t`, `-tt`, `-ttt`.
@@ -114,12 +115,12 @@ fn put_time(o: &mut Out, t_ns: u64, opts: &TextOptions) {
 }
 
 fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
-    if super::resolve::returns_eai(ev.func) && ev.ret != 0 {
+    if super::netdb::returns_eai(ev.func) && ev.ret != 0 {
         // Like an errno: `= -2 EAI_NONAME (Name or service not known)`;
         // `EAI_SYSTEM` with its errno: `= -11 EAI_SYSTEM (EMFILE: Too many open files)`.
         o.i64(ev.ret);
         o.byte(b' ');
-        match names::name_of(super::resolve::EAI, ev.ret) {
+        match names::name_of(super::netdb::EAI, ev.ret) {
             Some(n) => o.str(n),
             None => o.str("EAI_?"),
         }
@@ -134,7 +135,7 @@ fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
                 o.str(m);
             }
         } else {
-            o.str(super::resolve::eai_message(ev.ret).unwrap_or("Unknown error"));
+            o.str(super::netdb::eai_message(ev.ret).unwrap_or("Unknown error"));
         }
         o.byte(b')');
         return;
@@ -153,7 +154,7 @@ fn put_return(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
         }
         return;
     }
-    if super::resolve::returns_entry(ev.func) {
+    if super::netdb::returns_entry(ev.func) {
         // `= {s_name="http", ...}` or `= NULL`: the pointer the call returned.
         let mut s = TextSink::new(o, opts.strsize);
         decode::result(ev, &mut s);
@@ -521,7 +522,7 @@ mod tests {
     #[test]
     fn getaddrinfo_results_compact_and_capped() {
         use super::super::event::{AuxArray, AuxWriter};
-        use super::super::resolve::ResolveAux;
+        use super::super::netdb::ResolveAux;
         let mut aux = AuxArray::<1024>::default();
         {
             let mut w = AuxWriter::new(&mut aux);
@@ -571,7 +572,7 @@ mod tests {
     #[test]
     fn hostent_addresses_as_text() {
         use super::super::event::{AuxArray, AuxWriter};
-        use super::super::resolve::ResolveAux;
+        use super::super::netdb::ResolveAux;
         let mut aux = AuxArray::<256>::default();
         {
             let mut w = AuxWriter::new(&mut aux);
@@ -596,7 +597,7 @@ mod tests {
     #[test]
     fn servent_returned_as_the_value() {
         use super::super::event::{AuxArray, AuxWriter};
-        use super::super::resolve::ResolveAux;
+        use super::super::netdb::ResolveAux;
         let mut aux = AuxArray::<256>::default();
         {
             let mut w = AuxWriter::new(&mut aux);
@@ -639,7 +640,7 @@ mod tests {
             let mut w = AuxWriter::new(&mut aux);
             let mut a = ResolveAux { w: &mut w };
             a.string(Some(b"x"));
-            a.int(crate::trace::resolve::H_ERRNO_UNSET);
+            a.int(crate::trace::netdb::H_ERRNO_UNSET);
             a.flag(false);
         }
         ev.aux = aux.as_bytes();

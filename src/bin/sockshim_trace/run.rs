@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, ExitStatus};
 
 use crate::args::{Format, RunOptions};
-use crate::{decode, env, fail, preload, program, signals};
+use crate::{decode_cmd, env, fail, preload, program, signals};
 
 /// Signal names by number, for `+++ killed by SIGNAME +++`.
 const SIGNALS: [&str; 32] = [
@@ -160,7 +160,7 @@ fn execute(opts: &RunOptions, plan: Plan) -> Result<ExitCode, String> {
         }
     };
     let reported = match &plan.summary_from {
-        Some(recording) => decode::print_summary(recording, opts.output.as_deref(), &opts.format),
+        Some(recording) => decode_cmd::print_summary(recording, opts.output.as_deref(), &opts.format),
         None if live(opts) && !opts.format.json => report_exit(opts, pid, status),
         None => Ok(()),
     };

@@ -1,10 +1,10 @@
 //! What the netdb calls' trace events share: reading a C string of the
 //! caller's or of a result, the length limits, an alias list. Each call's
 //! own event builder (what `trace::resolution!` records of its query and
-//! results, in the layouts of `trace::resolve`) sits beside the call, at
+//! results, in the layouts of `trace::netdb`) sits beside the call, at
 //! the end of its file.
 
-use crate::trace::resolve::{ResolveAux, RESULTS_MAX};
+use crate::trace::netdb::{ResolveAux, RESULTS_MAX};
 
 /// A C string the caller passed (or the library returned), NULL-safe,
 /// read up to its NUL but at most `max` bytes.

@@ -20,7 +20,7 @@ use crate::resolve::system::SystemKernel;
 use crate::resolve::{Addr, GaiError};
 use crate::sys::Errno;
 use crate::trace::event::ADDR_MAX;
-use crate::trace::resolve::{ResolveAux, RESULTS_MAX};
+use crate::trace::netdb::{ResolveAux, RESULTS_MAX};
 use crate::trace::Func;
 
 /// The `EAI_*` code of `e` (setting errno for EAI_SYSTEM).

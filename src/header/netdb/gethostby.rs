@@ -21,7 +21,7 @@ use crate::resolve::hostent::{self as core_hostent, Answer, Entry, Failure, Layo
 use crate::resolve::Addr;
 use crate::sys::Errno;
 use crate::trace::event::ADDR_MAX;
-use crate::trace::resolve::{ResolveAux, H_ERRNO_UNSET, RESULTS_MAX};
+use crate::trace::netdb::{ResolveAux, H_ERRNO_UNSET, RESULTS_MAX};
 use crate::trace::Func;
 
 /// The least per-thread buffer of the non-_r calls.

@@ -17,7 +17,7 @@ use crate::resolve::Addr;
 use crate::sys;
 use crate::sys::route::{if_indextoname, IFNAMSIZ};
 use crate::trace::event::ADDR_MAX;
-use crate::trace::resolve::ResolveAux;
+use crate::trace::netdb::ResolveAux;
 use crate::trace::Func;
 
 /// Copies `text` and a NUL into `dst` of `size` bytes, or fails with

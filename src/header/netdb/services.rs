@@ -19,7 +19,7 @@ use crate::header::trace::Cap;
 use crate::header::trace::{self, p};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
-use crate::trace::resolve::ResolveAux;
+use crate::trace::netdb::ResolveAux;
 use crate::trace::Func;
 
 #[repr(C)]

@@ -22,11 +22,11 @@ mod fields;
 use core::ops::ControlFlow;
 
 pub use cache::{for_each_line, keyed, read_whole, Db, Line};
+pub use fields::Words;
 pub use hosts::HostsLine;
 pub use nsswitch::{Action, Source, SourceItem, SourceList, Status};
 pub use protocols::ProtocolLine;
 pub use services::ServiceLine;
-pub use fields::Words;
 
 use super::LookupError;
 use crate::inet::is_c_space;

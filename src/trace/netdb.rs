@@ -31,10 +31,10 @@
 //!   The non-_r forms return the entry (`ret` 0); the `_r` forms' `ret` is
 //!   their return code, `args` the query's then `buflen`.
 
-use super::decode::Sink;
 use super::event::{AuxReader, AuxWriter, Event};
 use super::func::Func;
 use super::names::{self, Names, Table};
+use super::sink::Sink;
 
 const NULL_STR: u16 = 0xffff;
 
