@@ -140,7 +140,7 @@ check-header: lib
 check-rust:
 	cargo test --release
 	cargo clippy --release --all-targets -- -D warnings
-	cargo test --release --no-default-features --features cli --target-dir target/cli --bin sockshim-trace
+	cargo test --release --no-default-features --features cli --target-dir target/cli --bins
 	cargo clippy --release --no-default-features --features cli --target-dir target/cli --all-targets -- -D warnings
 	cargo fmt --all -- --check
 

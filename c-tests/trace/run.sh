@@ -19,7 +19,8 @@
 #   kill     SIGKILL at a random moment: every returned call is recorded
 #   signal   traced calls from a signal handler during a traced call
 #   suite    build/preload/t/*.t and the samples again with SOCKSHIM_RECORD:
-#            same TAP results, every recording decodes
+#            same TAP results, every recording decodes (its records checked
+#            through the recording reader: sockshim-trace-check whole)
 #   fdclass  read/write/close traced on sockets only, through dup, dup2,
 #            dup3, F_DUPFD(_CLOEXEC), close_range, closefrom, SCM_RIGHTS and
 #            exec; the tracer's descriptor survives closing everything and
@@ -46,6 +47,8 @@ CLI=${SOCKSHIM_TRACE_CLI:-$ROOT/target/cli/release/sockshim-trace}
 BUILD=$ROOT/build/trace
 SAMPLES=$ROOT/build/preload/samples
 CHECK="perl $HERE/tracecheck.pl"
+# checks of recordings through the recording reader (src/bin/sockshim-trace-check.rs)
+RCHECK=${SOCKSHIM_TRACE_CHECK:-$ROOT/target/cli/release/sockshim-trace-check}
 GROUPS_ON=" ${TRACE_TESTS:-golden strace stress kill signal suite fdclass resolve forks cli} "
 TMO=${TRACE_TIMEOUT:-120}
 THREADS=${TRACE_STRESS_THREADS:-32}
@@ -93,7 +96,7 @@ for src in "$HERE"/progs/*.c; do
 			bail "cannot build $src"
 	fi
 done
-if [ ! -x "$CLI" ]; then
+if [ ! -x "$CLI" ] || [ ! -x "$RCHECK" ]; then
 	(cd "$ROOT" && cargo build --release --quiet --no-default-features --features cli --target-dir target/cli) \
 		>"$tmp/cli-build.log" 2>&1 || { diag "building sockshim-trace failed:"; grep -A5 -m3 '^error' "$tmp/cli-build.log" | sed 's/^/#   /'; }
 fi
@@ -370,20 +373,24 @@ strace_group() {
 # with SOCKSHIM_RECORD=rec.%p: every recording decodes, same checks.
 # =============================================================================
 stress_check() {	# stress_check LABEL DIR FILEPREFIX SECONDS
-	local label=$1 d=$2 pre=$3 secs=$4 ppid f bad=0
+	local label=$1 d=$2 pre=$3 secs=$4 ppid f bad=0 tags=$CHECK
+	# a recording is checked through the recording reader (Rust), text by
+	# parsing it (tracecheck.pl)
+	local whole="every line parses"
+	[ "$label" = recording ] && { tags=$RCHECK; whole="every record whole"; }
 	ppid=$(awk '$1 == "parent" { print $2 }' "$d/out")
-	# one pass: the tags, and every line parsed
-	if $CHECK tags T 0 $((THREADS - 1)) $((CALLS / 2)) "$pre.$ppid" >"$d/tags.$label"; then
-		ok "stress $label: $THREADS threads x $CALLS calls each traced exactly once, every line parses ($(tail -1 "$d/tags.$label" | sed 's/^# //'))"
+	# one pass: the tags, and every line parsed (every record whole)
+	if $tags tags T 0 $((THREADS - 1)) $((CALLS / 2)) "$pre.$ppid" >"$d/tags.$label"; then
+		ok "stress $label: $THREADS threads x $CALLS calls each traced exactly once, $whole ($(tail -1 "$d/tags.$label" | sed 's/^# //'))"
 	else
-		not_ok "stress $label: $THREADS threads x $CALLS calls each traced exactly once, every line parses"
+		not_ok "stress $label: $THREADS threads x $CALLS calls each traced exactly once, $whole"
 		sed 's/^/#   /' "$d/tags.$label" | head -8
 	fi
 	bad=0
 	local k kpid
 	while read -r _ k kpid; do
 		f=$pre.$kpid
-		if ! [ -s "$f" ] || ! $CHECK tags F "$k" "$k" 10000 "$f" >"$d/ftags.$label.$k" 2>&1; then
+		if ! [ -s "$f" ] || ! $tags tags F "$k" "$k" 10000 "$f" >"$d/ftags.$label.$k" 2>&1; then
 			bad=1
 			diag "child $k ($kpid):"
 			sed 's/^/#   /' "$d/ftags.$label.$k" 2>/dev/null | head -3
@@ -411,7 +418,7 @@ stress_group() {
 				decode "$f" "$d/dec.${f##*.}" || { bad=1; diagf "$d/dec.${f##*.}.err" "decode ${f##*/}"; }
 			done
 			check $bad "stress recording: every recording decodes ($(ls "$d" | grep -c '^rec\.') files)"
-			pre=$d/dec
+			pre=$d/rec
 		fi
 		stress_check "$mode" "$d" "$pre" "$secs"
 	done
@@ -560,14 +567,14 @@ suite_group() {
 	for f in "$d"/rec/x.*; do
 		[ -e "$f" ] || continue
 		files=$((files + 1))
-		if ! decode "$f" "$d/dec" || ! $CHECK parse "$d/dec" >/dev/null; then
+		if ! decode "$f" "$d/dec" || ! $RCHECK whole "$f" >"$d/whole"; then
 			bad=1
-			[ $bad -le 3 ] && { diag "${f##*/} does not decode cleanly"; diagf "$d/dec.err" "decode"; }
+			[ $bad -le 3 ] && { diag "${f##*/} does not decode cleanly"; diagf "$d/dec.err" "decode"; diagf "$d/whole" "records"; }
 		fi
 		recs=$((recs + $(wc -l <"$d/dec")))
 	done
 	[ $files -gt 0 ] || bad=1
-	check $bad "suite: every recording decodes into lines that parse ($files files, $recs calls)"
+	check $bad "suite: every recording decodes, every record whole (the recording reader; $files files, $recs calls)"
 }
 
 # =============================================================================

@@ -1,0 +1,140 @@
+//! Test support for c-tests/trace/run.sh: checks of sockshim's own
+//! recordings made through the recording reader (`sockshim::trace::records`),
+//! not by parsing decoded text. (Comparisons with strace stay in
+//! c-tests/trace/tracecheck.pl.) Not installed.
+//!
+//!   sockshim-trace-check tags PREFIX FIRST LAST COUNT REC...
+//!   sockshim-trace-check whole REC...
+//!
+//! The stress program's payload tags `PREFIX<ww>:<sssssss>.` of writers
+//! `ww = FIRST..=LAST`, sequence numbers `0..COUNT`: each must be in
+//! exactly one `send` record and one `recv` record of the recordings, and
+//! no record may be torn. `whole`: every file is a recording whose every
+//! record decodes (none torn). Each prints one `# ` summary line and exits
+//! 0 when it holds.
+#![deny(unsafe_code)]
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+
+use sockshim::trace::{records, Func, Record};
+
+/// The tag at the start of a payload (`PREFIX<digits>:<digits>`, then `.`).
+fn tag_of<'a>(data: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let rest = data.strip_prefix(prefix)?;
+    let dot = rest.iter().position(|&b| b == b'.')?;
+    let body = &rest[..dot];
+    let colon = body.iter().position(|&b| b == b':')?;
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    (digits(&body[..colon]) && digits(&body[colon + 1..])).then(|| &data[..prefix.len() + dot])
+}
+
+fn tags(args: &[String]) -> Result<bool, String> {
+    let [prefix, first, last, count, files @ ..] = args else {
+        return Err("usage: tags PREFIX FIRST LAST COUNT REC...".into());
+    };
+    let num = |s: &String| s.parse::<u64>().map_err(|_| format!("not a number: {s}"));
+    let (first, last, count) = (num(first)?, num(last)?, num(count)?);
+    let (mut send, mut recv): (HashMap<Vec<u8>, u32>, HashMap<Vec<u8>, u32>) = Default::default();
+    let (mut skipped, mut calls) = (0u64, 0u64);
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{f}: {e}"))?;
+        let mut reader = records(&bytes).map_err(|e| format!("{f}: {e}"))?;
+        for r in reader.by_ref() {
+            let Record::Call(ev) = r else { continue };
+            calls += 1;
+            let map = match ev.func {
+                Func::Send => &mut send,
+                Func::Recv => &mut recv,
+                _ => continue,
+            };
+            if let Some(t) = tag_of(ev.data, prefix.as_bytes()) {
+                *map.entry(t.to_vec()).or_default() += 1;
+            }
+        }
+        skipped += reader.skipped;
+    }
+    let dup = send.values().chain(recv.values()).filter(|&&n| n > 1).count();
+    let mut missing = 0u64;
+    for w in first..=last {
+        for s in 0..count {
+            let tag = format!("{prefix}{w:02}:{s:07}").into_bytes();
+            for map in [&send, &recv] {
+                if !map.contains_key(&tag) {
+                    if missing < 5 {
+                        println!("# missing {}", String::from_utf8_lossy(&tag));
+                    }
+                    missing += 1;
+                }
+            }
+        }
+    }
+    let want = (last + 1 - first.min(last + 1)) * count;
+    println!(
+        "# {prefix}: {} sends, {} recvs (want {want} each), {missing} missing, {dup} duplicated; {calls} calls in {} recordings, {skipped} torn records",
+        send.len(),
+        recv.len(),
+        files.len()
+    );
+    Ok(missing == 0 && dup == 0 && skipped == 0 && !files.is_empty())
+}
+
+fn whole(files: &[String]) -> Result<bool, String> {
+    let (mut calls, mut fds, mut torn, mut bad) = (0u64, 0u64, 0u64, 0usize);
+    for f in files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{f}: {e}"))?;
+        let mut reader = match records(&bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                println!("# {f}: {e}");
+                bad += 1;
+                continue;
+            }
+        };
+        for r in reader.by_ref() {
+            match r {
+                Record::Call(_) => calls += 1,
+                Record::Fd { .. } => fds += 1,
+            }
+        }
+        if reader.skipped > 0 {
+            println!("# {f}: {} torn or undecodable records", reader.skipped);
+            torn += reader.skipped;
+        }
+    }
+    println!(
+        "# {} recordings: {calls} calls, {fds} descriptor records, {torn} torn, {bad} not recordings",
+        files.len()
+    );
+    Ok(torn == 0 && bad == 0 && !files.is_empty())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("tags") => tags(&args[1..]),
+        Some("whole") => whole(&args[1..]),
+        _ => Err("usage: sockshim-trace-check tags PREFIX FIRST LAST COUNT REC... | whole REC...".into()),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("sockshim-trace-check: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_of;
+
+    #[test]
+    fn tags_at_the_start_of_a_payload() {
+        assert_eq!(tag_of(b"T03:0000012.xyz", b"T"), Some(&b"T03:0000012"[..]));
+        assert_eq!(tag_of(b"T03:0000012", b"T"), None);
+        assert_eq!(tag_of(b"F1:x.", b"F"), None);
+        assert_eq!(tag_of(b"X03:1.", b"T"), None);
+    }
+}
