@@ -4,7 +4,7 @@ use core::ffi::{c_int, c_short};
 
 use super::capture;
 use super::errno::{__chk_fail, ret};
-use super::trace::{call, p};
+use super::trace::{call, ptr_arg};
 use crate::sys;
 use crate::trace::Func;
 
@@ -35,7 +35,7 @@ pub const POLLRDHUP: c_short = 0x2000;
 pub unsafe extern "C" fn poll(fds: *mut pollfd, nfds: nfds_t, timeout: c_int) -> c_int {
     ret(call!(
         Func::Poll,
-        [p(fds), nfds, timeout as u64, 0, 0, 0],
+        [ptr_arg(fds), nfds, timeout as u64, 0, 0, 0],
         |_| {},
         // SAFETY: the caller's pollfd array, checked by the kernel.
         || unsafe { sys::poll::poll(fds.cast(), nfds, timeout) },
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn ppoll(
         .map_or(core::ptr::null_mut(), |t| t as *mut libc::timespec);
     ret(call!(
         Func::Ppoll,
-        [p(fds), nfds, p(timeout), p(sigmask), 0, 0],
+        [ptr_arg(fds), nfds, ptr_arg(timeout), ptr_arg(sigmask), 0, 0],
         |_| {},
         // SAFETY: the caller's array and mask, our timeout copy.
         || unsafe { sys::poll::ppoll(fds.cast(), nfds, ts.cast(), sigmask.cast()) },

@@ -4,7 +4,7 @@ use core::ffi::{c_int, c_void};
 
 use super::capture;
 use super::errno::ret;
-use super::trace::{call, p};
+use super::trace::{call, ptr_arg};
 use crate::sys;
 use crate::trace::{fdtable, Func};
 
@@ -79,7 +79,7 @@ fn forget_new(r: &sys::Result<c_int>) {
 pub unsafe extern "C" fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mut epoll_event) -> c_int {
     ret(call!(
         Func::EpollCtl,
-        [epfd as u64, op as u64, fd as u64, p(event), 0, 0],
+        [epfd as u64, op as u64, fd as u64, ptr_arg(event), 0, 0],
         |_| {},
         // SAFETY: the caller's event, checked by the kernel.
         || unsafe { sys::poll::epoll_ctl(epfd, op, fd, event.cast()) },
@@ -91,7 +91,7 @@ pub unsafe extern "C" fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mu
 pub unsafe extern "C" fn epoll_wait(epfd: c_int, events: *mut epoll_event, maxevents: c_int, timeout: c_int) -> c_int {
     ret(call!(
         Func::EpollWait,
-        [epfd as u64, p(events), maxevents as u64, timeout as u64, 0, 0],
+        [epfd as u64, ptr_arg(events), maxevents as u64, timeout as u64, 0, 0],
         |_| {},
         // SAFETY: the caller's event array, checked by the kernel.
         || unsafe { sys::poll::epoll_wait(epfd, events.cast(), maxevents, timeout) },
@@ -114,7 +114,14 @@ pub unsafe extern "C" fn epoll_pwait(
 ) -> c_int {
     ret(call!(
         Func::EpollPwait,
-        [epfd as u64, p(events), maxevents as u64, timeout as u64, p(sigmask), 0],
+        [
+            epfd as u64,
+            ptr_arg(events),
+            maxevents as u64,
+            timeout as u64,
+            ptr_arg(sigmask),
+            0
+        ],
         |_| {},
         // SAFETY: the caller's event array and mask, checked by the kernel.
         || unsafe { sys::poll::epoll_pwait(epfd, events.cast(), maxevents, timeout, sigmask.cast()) },

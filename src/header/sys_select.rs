@@ -7,7 +7,7 @@ use core::ffi::{c_int, c_long};
 
 use super::capture;
 use super::errno::{fortify_fail, ret};
-use super::trace::{call, p};
+use super::trace::{call, ptr_arg};
 use crate::sys::{self, poll::KERNEL_SIGSET_SIZE, Errno};
 use crate::trace::Func;
 
@@ -39,7 +39,14 @@ pub unsafe extern "C" fn select(
     let tv = Cell::new(None);
     ret(call!(
         Func::Select,
-        [nfds as u64, p(readfds), p(writefds), p(exceptfds), p(timeout), 0],
+        [
+            nfds as u64,
+            ptr_arg(readfds),
+            ptr_arg(writefds),
+            ptr_arg(exceptfds),
+            ptr_arg(timeout),
+            0
+        ],
         |cap| {
             nbytes.set(capture::fd_sets_before(cap, nfds, sets));
             tv.set(capture::time_arg(timeout.cast()));
@@ -161,11 +168,11 @@ pub unsafe extern "C" fn pselect(
         Func::Pselect,
         [
             nfds as u64,
-            p(readfds),
-            p(writefds),
-            p(exceptfds),
-            p(timeout),
-            p(sigmask),
+            ptr_arg(readfds),
+            ptr_arg(writefds),
+            ptr_arg(exceptfds),
+            ptr_arg(timeout),
+            ptr_arg(sigmask),
         ],
         |cap| nbytes.set(capture::fd_sets_before(cap, nfds, sets)),
         // SAFETY: the caller's fd_sets and mask; the timeout copy and `data` are ours.

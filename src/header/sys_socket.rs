@@ -6,7 +6,7 @@ use super::capture;
 use super::errno::{__chk_fail, ret, ret_size};
 use super::ssize_t;
 use super::sys_uio::iovec;
-use super::trace::{call, p};
+use super::trace::{call, ptr_arg};
 use crate::sys;
 use crate::trace::aux::{OptVal, Pair, OPTVAL_MAX};
 use crate::trace::{fdtable, Func};
@@ -309,7 +309,7 @@ pub extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
 pub unsafe extern "C" fn socketpair(domain: c_int, ty: c_int, protocol: c_int, sv: *mut c_int) -> c_int {
     ret(call!(
         Func::Socketpair,
-        [domain as u64, ty as u64, protocol as u64, p(sv), 0, 0],
+        [domain as u64, ty as u64, protocol as u64, ptr_arg(sv), 0, 0],
         |_| {},
         // SAFETY: `sv` is the caller's int[2], checked by the kernel.
         || unsafe { sys::socket::socketpair(domain, ty, protocol, sv) },
@@ -329,7 +329,7 @@ pub unsafe extern "C" fn socketpair(domain: c_int, ty: c_int, protocol: c_int, s
 pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
     ret(call!(
         Func::Bind,
-        [fd as u64, p(addr), u64::from(len), 0, 0, 0],
+        [fd as u64, ptr_arg(addr), u64::from(len), 0, 0, 0],
         |_| {},
         // SAFETY: the caller's address, checked by the kernel.
         || unsafe { sys::socket::bind(fd, addr.cast(), len) },
@@ -369,7 +369,7 @@ pub extern "C" fn sockatmark(fd: c_int) -> c_int {
 unsafe fn accept_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut socklen_t, flags: c_int) -> c_int {
     ret(call!(
         func,
-        [fd as u64, p(addr), p(len), flags as u64, 0, 0],
+        [fd as u64, ptr_arg(addr), ptr_arg(len), flags as u64, 0, 0],
         |cap| capture::len_before(cap, len),
         || {
             if func == Func::Accept {
@@ -406,7 +406,7 @@ pub unsafe extern "C" fn accept4(fd: c_int, addr: *mut sockaddr, len: *mut sockl
 pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
     ret(call!(
         Func::Connect,
-        [fd as u64, p(addr), u64::from(len), 0, 0, 0],
+        [fd as u64, ptr_arg(addr), u64::from(len), 0, 0, 0],
         |_| {},
         // SAFETY: the caller's address, checked by the kernel.
         || unsafe { sys::socket::connect(fd, addr.cast(), len) },
@@ -430,7 +430,7 @@ pub extern "C" fn shutdown(fd: c_int, how: c_int) -> c_int {
 unsafe fn sockname_traced(func: Func, fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
     ret(call!(
         func,
-        [fd as u64, p(addr), p(len), 0, 0, 0],
+        [fd as u64, ptr_arg(addr), ptr_arg(len), 0, 0, 0],
         |cap| capture::len_before(cap, len),
         || {
             if func == Func::Getsockname {
@@ -472,7 +472,7 @@ pub unsafe extern "C" fn getsockopt(
 ) -> c_int {
     ret(call!(
         Func::Getsockopt,
-        [fd as u64, level as u64, name as u64, p(val), p(len), 0],
+        [fd as u64, level as u64, name as u64, ptr_arg(val), ptr_arg(len), 0],
         |cap| capture::len_before(cap, len),
         // SAFETY: the caller's buffer and length; the kernel decides on level and name.
         || unsafe { sys::socket::getsockopt(fd, level, name, val.cast(), len) },
@@ -497,7 +497,7 @@ pub unsafe extern "C" fn getsockopt(
 pub unsafe extern "C" fn setsockopt(fd: c_int, level: c_int, name: c_int, val: *const c_void, len: socklen_t) -> c_int {
     ret(call!(
         Func::Setsockopt,
-        [fd as u64, level as u64, name as u64, p(val), u64::from(len), 0],
+        [fd as u64, level as u64, name as u64, ptr_arg(val), u64::from(len), 0],
         |_| {},
         // SAFETY: the caller's buffer and length; the kernel decides on level and name.
         || unsafe { sys::socket::setsockopt(fd, level, name, val.cast(), len) },
@@ -532,7 +532,14 @@ unsafe fn send_traced(
 ) -> ssize_t {
     ret_size(call!(
         func,
-        [fd as u64, p(buf), len as u64, flags as u64, p(addr), u64::from(alen)],
+        [
+            fd as u64,
+            ptr_arg(buf),
+            len as u64,
+            flags as u64,
+            ptr_arg(addr),
+            u64::from(alen)
+        ],
         |_| {},
         // SAFETY: the caller's buffer and address, checked by the kernel.
         || unsafe { sys::socket::sendto(fd, buf.cast(), len, flags, addr.cast(), alen) },
@@ -569,7 +576,14 @@ unsafe fn recv_traced(
 ) -> ssize_t {
     ret_size(call!(
         func,
-        [fd as u64, p(buf), len as u64, flags as u64, p(addr), p(alen)],
+        [
+            fd as u64,
+            ptr_arg(buf),
+            len as u64,
+            flags as u64,
+            ptr_arg(addr),
+            ptr_arg(alen)
+        ],
         |cap| {
             if !addr.is_null() {
                 capture::len_before(cap, alen)
@@ -638,7 +652,7 @@ pub unsafe extern "C" fn recvfrom(
 pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
     ret_size(call!(
         Func::Sendmsg,
-        [fd as u64, p(msg), flags as u64, 0, 0, 0],
+        [fd as u64, ptr_arg(msg), flags as u64, 0, 0, 0],
         |_| {},
         // SAFETY: the caller's message header, checked by the kernel.
         || unsafe { sys::socket::sendmsg(fd, msg.cast(), flags) },
@@ -655,7 +669,7 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
 pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
     ret_size(call!(
         Func::Recvmsg,
-        [fd as u64, p(msg), flags as u64, 0, 0, 0],
+        [fd as u64, ptr_arg(msg), flags as u64, 0, 0, 0],
         |_| {},
         // SAFETY: the caller's message header, checked by the kernel.
         || unsafe { sys::socket::recvmsg(fd, msg.cast(), flags) },
@@ -692,7 +706,7 @@ unsafe fn iov_total(msg: *const msghdr) -> usize {
 pub unsafe extern "C" fn sendmmsg(fd: c_int, vec: *mut mmsghdr, vlen: c_uint, flags: c_int) -> c_int {
     ret(call!(
         Func::Sendmmsg,
-        [fd as u64, p(vec), u64::from(vlen), flags as u64, 0, 0],
+        [fd as u64, ptr_arg(vec), u64::from(vlen), flags as u64, 0, 0],
         |_| {},
         // SAFETY: the caller's message vector, checked by the kernel.
         || unsafe { sys::socket::sendmmsg(fd, vec.cast(), vlen, flags) },
@@ -715,7 +729,14 @@ pub unsafe extern "C" fn recvmmsg(
 ) -> c_int {
     ret(call!(
         Func::Recvmmsg,
-        [fd as u64, p(vec), u64::from(vlen), flags as u64, p(timeout), 0],
+        [
+            fd as u64,
+            ptr_arg(vec),
+            u64::from(vlen),
+            flags as u64,
+            ptr_arg(timeout),
+            0
+        ],
         |_| {},
         // SAFETY: the caller's message vector and timeout, checked by the kernel.
         || unsafe { sys::socket::recvmmsg(fd, vec.cast(), vlen, flags, timeout.cast()) },

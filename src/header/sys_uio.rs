@@ -5,7 +5,7 @@ use core::ffi::{c_int, c_void};
 use super::capture;
 use super::errno::ret_size;
 use super::ssize_t;
-use super::trace::{call, p};
+use super::trace::{call, ptr_arg};
 use crate::sys;
 use crate::trace::Func;
 
@@ -20,7 +20,7 @@ pub unsafe extern "C" fn readv(fd: c_int, iov: *const iovec, iovcnt: c_int) -> s
     // Traced only on sockets (`Func::only_on_sockets`).
     ret_size(call!(
         Func::Readv,
-        [fd as u64, p(iov), iovcnt as u64, 0, 0, 0],
+        [fd as u64, ptr_arg(iov), iovcnt as u64, 0, 0, 0],
         |_| {},
         // SAFETY: the caller's iovec array, checked by the kernel.
         || unsafe { sys::io::readv(fd, iov.cast(), iovcnt) },
@@ -38,7 +38,7 @@ pub unsafe extern "C" fn writev(fd: c_int, iov: *const iovec, iovcnt: c_int) -> 
     // Traced only on sockets (`Func::only_on_sockets`).
     ret_size(call!(
         Func::Writev,
-        [fd as u64, p(iov), iovcnt as u64, 0, 0, 0],
+        [fd as u64, ptr_arg(iov), iovcnt as u64, 0, 0, 0],
         |_| {},
         // SAFETY: the caller's iovec array, checked by the kernel.
         || unsafe { sys::io::writev(fd, iov.cast(), iovcnt) },

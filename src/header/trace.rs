@@ -302,6 +302,6 @@ pub(crate) fn resolution_traced<'a, T>(
 }
 
 /// A pointer argument as an event argument.
-pub(crate) fn p<T>(ptr: *const T) -> u64 {
+pub(crate) fn ptr_arg<T>(ptr: *const T) -> u64 {
     ptr as usize as u64
 }

@@ -6,7 +6,7 @@ use core::ffi::{c_int, c_void};
 use super::capture;
 use super::errno::{__chk_fail, ret, ret_size};
 use super::ssize_t;
-use super::trace::{call, p};
+use super::trace::{call, ptr_arg};
 use crate::sys::{self, Errno};
 use crate::trace::{fdtable, runtime, Func};
 
@@ -15,7 +15,7 @@ pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: usize) -> ssiz
     // Traced only on sockets (`Func::only_on_sockets`).
     ret_size(call!(
         Func::Read,
-        [fd as u64, p(buf), count as u64, 0, 0, 0],
+        [fd as u64, ptr_arg(buf), count as u64, 0, 0, 0],
         |_| {},
         // SAFETY: the caller's buffer, checked by the kernel.
         || unsafe { sys::io::read(fd, buf.cast(), count) },
@@ -32,7 +32,7 @@ pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: usize) -> ssiz
 pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> ssize_t {
     ret_size(call!(
         Func::Write,
-        [fd as u64, p(buf), count as u64, 0, 0, 0],
+        [fd as u64, ptr_arg(buf), count as u64, 0, 0, 0],
         |_| {},
         // SAFETY: the caller's buffer, checked by the kernel.
         || unsafe { sys::io::write(fd, buf.cast(), count) },

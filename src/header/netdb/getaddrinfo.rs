@@ -14,7 +14,7 @@ use super::events::{c_str, NAME_MAX};
 use super::*;
 use crate::header::capture::accepted;
 use crate::header::trace::Cap;
-use crate::header::trace::{self, p};
+use crate::header::trace::{self, ptr_arg};
 use crate::resolve::getaddrinfo::{self as core_getaddrinfo, Answer, Hints};
 use crate::resolve::system::SystemKernel;
 use crate::resolve::{Addr, GaiError};
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn getaddrinfo(
 ) -> c_int {
     trace::resolution!(
         Func::Getaddrinfo,
-        [p(node), p(service), p(hints), p(res), 0, 0],
+        [ptr_arg(node), ptr_arg(service), ptr_arg(hints), ptr_arg(res), 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { lookup(node, service, hints, res) },
         // SAFETY: getaddrinfo's arguments after it returned `code`.

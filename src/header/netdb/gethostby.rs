@@ -16,7 +16,7 @@ use super::*;
 use crate::header::capture::accepted;
 use crate::header::errno::set_errno;
 use crate::header::trace::Cap;
-use crate::header::trace::{self, p};
+use crate::header::trace::{self, ptr_arg};
 use crate::resolve::hostent::{self as core_hostent, Answer, Entry, Failure, Layout, Room};
 use crate::resolve::Addr;
 use crate::sys::Errno;
@@ -279,7 +279,7 @@ pub unsafe extern "C" fn gethostbyname2_r(
 ) -> c_int {
     trace::resolution!(
         Func::Gethostbyname2R,
-        [p(name), af as u64, buflen as u64, 0, 0, 0],
+        [ptr_arg(name), af as u64, buflen as u64, 0, 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, af, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
@@ -299,7 +299,7 @@ pub unsafe extern "C" fn gethostbyname_r(
 ) -> c_int {
     trace::resolution!(
         Func::GethostbynameR,
-        [p(name), buflen as u64, 0, 0, 0, 0],
+        [ptr_arg(name), buflen as u64, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { by_name2_r(name, libc::AF_INET, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
@@ -321,7 +321,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
 ) -> c_int {
     trace::resolution!(
         Func::GethostbyaddrR,
-        [p(addr), u64::from(len), af as u64, buflen as u64, 0, 0],
+        [ptr_arg(addr), u64::from(len), af as u64, buflen as u64, 0, 0],
         || {
             // SAFETY: `addr` holds `len` bytes (the contract).
             let caller = unsafe { addr_slice(addr, len) };
@@ -349,7 +349,7 @@ unsafe fn by_name2(name: *const c_char, af: c_int) -> *mut hostent {
 pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
     trace::resolution!(
         Func::Gethostbyname2,
-        [p(name), af as u64, 0, 0, 0, 0],
+        [ptr_arg(name), af as u64, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { by_name2(name, af) },
         // SAFETY: the name passed and the entry returned.
@@ -361,7 +361,7 @@ pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut 
 pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
     trace::resolution!(
         Func::Gethostbyname,
-        [p(name), 0, 0, 0, 0, 0],
+        [ptr_arg(name), 0, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { by_name2(name, libc::AF_INET) },
         // SAFETY: the name passed and the entry returned.
@@ -373,7 +373,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
 pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int) -> *mut hostent {
     trace::resolution!(
         Func::Gethostbyaddr,
-        [p(addr), u64::from(len), af as u64, 0, 0, 0],
+        [ptr_arg(addr), u64::from(len), af as u64, 0, 0, 0],
         || {
             // SAFETY: `addr` holds `len` bytes (the contract).
             let caller = unsafe { addr_slice(addr, len) };

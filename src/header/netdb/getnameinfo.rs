@@ -11,7 +11,7 @@ use super::events::{c_str, NAME_MAX};
 use super::*;
 use crate::header::capture::copy_untrusted;
 use crate::header::trace::Cap;
-use crate::header::trace::{self, p};
+use crate::header::trace::{self, ptr_arg};
 use crate::resolve::getnameinfo::{self as core_getnameinfo, push_decimal, Text, NI_KNOWN};
 use crate::resolve::Addr;
 use crate::sys;
@@ -89,11 +89,11 @@ pub unsafe extern "C" fn getnameinfo(
     trace::resolution!(
         Func::Getnameinfo,
         [
-            p(sa),
+            ptr_arg(sa),
             u64::from(salen),
-            p(host),
+            ptr_arg(host),
             u64::from(hostlen),
-            p(serv),
+            ptr_arg(serv),
             u64::from(servlen),
         ],
         // SAFETY: forwarded contract.

@@ -11,7 +11,7 @@ use super::super::errno::set_errno;
 use super::events::{alias_list, c_str, NAME_MAX};
 use super::services::{c_bytes, caller_buf, out, with_thread_buffer};
 use crate::header::trace::Cap;
-use crate::header::trace::{self, p};
+use crate::header::trace::{self, ptr_arg};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
 use crate::trace::netdb::ResolveAux;
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn getprotobyname_r(
 ) -> c_int {
     trace::resolution!(
         Func::GetprotobynameR,
-        [p(name), buflen as u64, 0, 0, 0, 0],
+        [ptr_arg(name), buflen as u64, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { by_name_r(name, result_buf, buf, buflen, result) },
         // SAFETY: the string passed; `*result` is NULL or the entry filled.
@@ -141,7 +141,7 @@ pub unsafe extern "C" fn getprotobynumber_r(
 pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
     trace::resolution!(
         Func::Getprotobyname,
-        [p(name), 0, 0, 0, 0, 0],
+        [ptr_arg(name), 0, 0, 0, 0, 0],
         // SAFETY: the caller's string; the thread's own storage.
         || unsafe {
             with_thread_buffer(PROTOCOLS_BUF, sockshim_tls_protoent(), |r, b, l, res| {

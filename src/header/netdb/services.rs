@@ -16,7 +16,7 @@ use core::ptr;
 use super::super::errno::set_errno;
 use super::events::{alias_list, c_str, NAME_MAX};
 use crate::header::trace::Cap;
-use crate::header::trace::{self, p};
+use crate::header::trace::{self, ptr_arg};
 use crate::resolve::files::entry::{self, Entry, Outcome};
 use crate::sys::Errno;
 use crate::trace::netdb::ResolveAux;
@@ -189,7 +189,7 @@ pub unsafe extern "C" fn getservbyname_r(
 ) -> c_int {
     trace::resolution!(
         Func::GetservbynameR,
-        [p(name), p(proto), buflen as u64, 0, 0, 0],
+        [ptr_arg(name), ptr_arg(proto), buflen as u64, 0, 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { by_name_r(name, proto, result_buf, buf, buflen, result) },
         // SAFETY: the strings passed; `*result` is NULL or the entry filled.
@@ -208,7 +208,7 @@ pub unsafe extern "C" fn getservbyport_r(
 ) -> c_int {
     trace::resolution!(
         Func::GetservbyportR,
-        [port as u32 as u64, p(proto), buflen as u64, 0, 0, 0],
+        [port as u32 as u64, ptr_arg(proto), buflen as u64, 0, 0, 0],
         // SAFETY: forwarded contract.
         || unsafe { by_port_r(port, proto, result_buf, buf, buflen, result) },
         // SAFETY: the string passed; `*result` is NULL or the entry filled.
@@ -229,7 +229,7 @@ pub(super) unsafe fn out<T>(result: *const *mut T) -> *const T {
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
     trace::resolution!(
         Func::Getservbyname,
-        [p(name), p(proto), 0, 0, 0, 0],
+        [ptr_arg(name), ptr_arg(proto), 0, 0, 0, 0],
         // SAFETY: the caller's strings; the thread's own storage.
         || unsafe {
             with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), |r, b, l, res| {
@@ -245,7 +245,7 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
     trace::resolution!(
         Func::Getservbyport,
-        [port as u32 as u64, p(proto), 0, 0, 0, 0],
+        [port as u32 as u64, ptr_arg(proto), 0, 0, 0, 0],
         // SAFETY: the caller's string; the thread's own storage.
         || unsafe {
             with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), |r, b, l, res| {
