@@ -5,13 +5,16 @@
 //!
 //!   sockshim-trace-check tags PREFIX FIRST LAST COUNT REC...
 //!   sockshim-trace-check whole REC...
+//!   sockshim-trace-check fdclass EXPECTED REC
 //!
 //! The stress program's payload tags `PREFIX<ww>:<sssssss>.` of writers
 //! `ww = FIRST..=LAST`, sequence numbers `0..COUNT`: each must be in
 //! exactly one `send` record and one `recv` record of the recordings, and
 //! no record may be torn. `whole`: every file is a recording whose every
-//! record decodes (none torn). Each prints one `# ` summary line and exits
-//! 0 when it holds.
+//! record decodes (none torn). `fdclass`: the `read`, `write` and `close`
+//! records of REC, in order, are exactly the `E CALL FD [TEXT]` lines of
+//! progs/fdclass.c's output (TEXT: what a write sent). Each prints one
+//! `# ` summary line and exits 0 when it holds.
 #![deny(unsafe_code)]
 
 use std::collections::HashMap;
@@ -109,12 +112,56 @@ fn whole(files: &[String]) -> Result<bool, String> {
     Ok(torn == 0 && bad == 0 && !files.is_empty())
 }
 
+fn fdclass(args: &[String]) -> Result<bool, String> {
+    let [expected, rec] = args else {
+        return Err("usage: fdclass EXPECTED REC".into());
+    };
+    let out = std::fs::read_to_string(expected).map_err(|e| format!("{expected}: {e}"))?;
+    let want: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("E ")).collect();
+    let bytes = std::fs::read(rec).map_err(|e| format!("{rec}: {e}"))?;
+    let mut got = Vec::new();
+    for r in records(&bytes).map_err(|e| format!("{rec}: {e}"))? {
+        let Record::Call(ev) = r else { continue };
+        let fd = ev.int(0);
+        match ev.func {
+            Func::Write => got.push(format!("write {fd} {}", String::from_utf8_lossy(ev.data))),
+            Func::Read => got.push(format!("read {fd}")),
+            Func::Close => got.push(format!("close {fd}")),
+            _ => {}
+        }
+    }
+    let mut bad = 0;
+    for i in 0..want.len().max(got.len()) {
+        let (w, g) = (
+            want.get(i).copied().unwrap_or("(nothing)"),
+            got.get(i).map_or("(nothing)", String::as_str),
+        );
+        if w != g {
+            println!("# read/write/close #{}: want '{w}', recorded '{g}'", i + 1);
+            bad += 1;
+            if bad >= 5 {
+                break;
+            }
+        }
+    }
+    println!(
+        "# {} expected, {} recorded read/write/close calls",
+        want.len(),
+        got.len()
+    );
+    Ok(bad == 0)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("tags") => tags(&args[1..]),
         Some("whole") => whole(&args[1..]),
-        _ => Err("usage: sockshim-trace-check tags PREFIX FIRST LAST COUNT REC... | whole REC...".into()),
+        Some("fdclass") => fdclass(&args[1..]),
+        _ => Err(
+            "usage: sockshim-trace-check tags PREFIX FIRST LAST COUNT REC... | whole REC... | fdclass EXPECTED REC"
+                .into(),
+        ),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
