@@ -497,7 +497,8 @@ signal_group() {
 		fi
 		local hs
 		hs=$(awk '/^handler sent/ { print $3 }' "$d/out")
-		$CHECK parse "$t" >"$d/parse" 2>&1
+		# every line parses (text), every record whole (the recording reader)
+		if [ $mode = recording ]; then $RCHECK whole "$d/rec"; else $CHECK parse "$t"; fi >"$d/parse" 2>&1
 		local parsed=$?
 		$CHECK normalize "$t" >"$d/norm" 2>/dev/null
 		t=$d/norm
@@ -728,7 +729,11 @@ forks_group() {
 		while read -r role pid; do
 			if [ $mode = text ]; then f=$d/trace.$pid; else f=$d/dec.$pid; decode "$d/rec.$pid" "$f" || bad=1; fi
 			[ -s "$f" ] || { bad=1; diag "$role ($pid): no file"; continue; }
-			$CHECK parse "$f" >/dev/null || { bad=1; diag "$role: unparsable lines"; }
+			if [ $mode = recording ]; then
+				$RCHECK whole "$d/rec.$pid" >/dev/null || { bad=1; diag "$role: torn records"; }
+			else
+				$CHECK parse "$f" >/dev/null || { bad=1; diag "$role: unparsable lines"; }
+			fi
 			$CHECK normalize "$f" >"$f.norm"
 			f=$f.norm
 			local want others
