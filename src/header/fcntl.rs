@@ -58,6 +58,7 @@ pub unsafe extern "C" fn fcntl64(fd: c_int, cmd: c_int, arg: usize) -> c_int {
     unsafe { fcntl(fd, cmd, arg) }
 }
 
+/// cbindgen:postfix=__THROW
 #[no_mangle]
 pub extern "C" fn dup(fd: c_int) -> c_int {
     ret(call!(
@@ -73,6 +74,7 @@ pub extern "C" fn dup(fd: c_int) -> c_int {
     ))
 }
 
+/// cbindgen:postfix=__THROW
 #[no_mangle]
 pub extern "C" fn dup2(oldfd: c_int, newfd: c_int) -> c_int {
     if runtime::enabled() && oldfd != newfd {
@@ -91,6 +93,7 @@ pub extern "C" fn dup2(oldfd: c_int, newfd: c_int) -> c_int {
     ))
 }
 
+/// cbindgen:postfix=__THROW
 #[no_mangle]
 pub extern "C" fn dup3(oldfd: c_int, newfd: c_int, flags: c_int) -> c_int {
     if runtime::enabled() && oldfd != newfd {
@@ -131,6 +134,7 @@ fn close_range_around_tracer(first: c_uint, last: c_uint, flags: c_int) -> sys::
     Ok(0)
 }
 
+/// cbindgen:postfix=__THROW
 #[no_mangle]
 pub extern "C" fn close_range(first: c_uint, last: c_uint, flags: c_int) -> c_int {
     ret(call!(
@@ -151,6 +155,7 @@ pub extern "C" fn close_range(first: c_uint, last: c_uint, flags: c_int) -> c_in
 /// glibc 2.34+: `close_range(max(lowfd, 0), ~0U, 0)`; should the kernel
 /// refuse (before Linux 5.9), every descriptor from `lowfd` up to the
 /// descriptor limit is closed one by one.
+/// cbindgen:postfix=__THROW
 #[no_mangle]
 pub extern "C" fn closefrom(lowfd: c_int) {
     let first = lowfd.max(0) as c_uint;

@@ -10,6 +10,33 @@
 #define IN6ADDR_ANY_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 } } }
 #define IN6ADDR_LOOPBACK_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
 
+/* <netinet/in.h>: the IN6_* tests on a `const struct in6_addr *`, with
+ * glibc's results for every address (c-tests/header_mix.sh compares them). */
+#define SOCKSHIM_IN6_W(a, i) (((const struct in6_addr *)(a))->s6_addr32[i])
+#define SOCKSHIM_IN6_B(a, i) (((const struct in6_addr *)(a))->s6_addr[i])
+#define IN6_IS_ADDR_UNSPECIFIED(a) \
+    (SOCKSHIM_IN6_W(a, 0) == 0 && SOCKSHIM_IN6_W(a, 1) == 0 && SOCKSHIM_IN6_W(a, 2) == 0 && SOCKSHIM_IN6_W(a, 3) == 0)
+#define IN6_IS_ADDR_LOOPBACK(a) \
+    (SOCKSHIM_IN6_W(a, 0) == 0 && SOCKSHIM_IN6_W(a, 1) == 0 && SOCKSHIM_IN6_W(a, 2) == 0 && \
+     SOCKSHIM_IN6_W(a, 3) == htonl(1))
+#define IN6_IS_ADDR_LINKLOCAL(a) ((SOCKSHIM_IN6_W(a, 0) & htonl(0xffc00000)) == htonl(0xfe800000))
+#define IN6_IS_ADDR_SITELOCAL(a) ((SOCKSHIM_IN6_W(a, 0) & htonl(0xffc00000)) == htonl(0xfec00000))
+#define IN6_IS_ADDR_V4MAPPED(a) \
+    (SOCKSHIM_IN6_W(a, 0) == 0 && SOCKSHIM_IN6_W(a, 1) == 0 && SOCKSHIM_IN6_W(a, 2) == htonl(0xffff))
+#define IN6_IS_ADDR_V4COMPAT(a) \
+    (SOCKSHIM_IN6_W(a, 0) == 0 && SOCKSHIM_IN6_W(a, 1) == 0 && SOCKSHIM_IN6_W(a, 2) == 0 && \
+     ntohl(SOCKSHIM_IN6_W(a, 3)) > 1)
+#define IN6_ARE_ADDR_EQUAL(a, b) \
+    (SOCKSHIM_IN6_W(a, 0) == SOCKSHIM_IN6_W(b, 0) && SOCKSHIM_IN6_W(a, 1) == SOCKSHIM_IN6_W(b, 1) && \
+     SOCKSHIM_IN6_W(a, 2) == SOCKSHIM_IN6_W(b, 2) && SOCKSHIM_IN6_W(a, 3) == SOCKSHIM_IN6_W(b, 3))
+#define IN6_IS_ADDR_MULTICAST(a) (SOCKSHIM_IN6_B(a, 0) == 0xff)
+#define SOCKSHIM_IN6_MC_SCOPE(a, s) (IN6_IS_ADDR_MULTICAST(a) && (SOCKSHIM_IN6_B(a, 1) & 0xf) == (s))
+#define IN6_IS_ADDR_MC_NODELOCAL(a) SOCKSHIM_IN6_MC_SCOPE(a, 0x1)
+#define IN6_IS_ADDR_MC_LINKLOCAL(a) SOCKSHIM_IN6_MC_SCOPE(a, 0x2)
+#define IN6_IS_ADDR_MC_SITELOCAL(a) SOCKSHIM_IN6_MC_SCOPE(a, 0x5)
+#define IN6_IS_ADDR_MC_ORGLOCAL(a) SOCKSHIM_IN6_MC_SCOPE(a, 0x8)
+#define IN6_IS_ADDR_MC_GLOBAL(a) SOCKSHIM_IN6_MC_SCOPE(a, 0xe)
+
 /* <sys/un.h> */
 #define SUN_LEN(ptr) (offsetof(struct sockaddr_un, sun_path) + strlen((ptr)->sun_path))
 
