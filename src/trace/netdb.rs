@@ -2,7 +2,10 @@
 //! `gethostbyname2`, `gethostbyaddr`): one event per call with its query
 //! and its results.
 //!
-//! `Event::aux` layout (built with `ResolveAux`, read back here):
+//! `Event::aux` layout (written with `ResolveAux`; read back only by the
+//! typed events [`AddrinfoEvent`], [`NameinfoEvent`], [`HostentEvent`],
+//! [`ServentEvent`], [`ProtoentEvent`], any of them a [`ResolveEvent`],
+//! which the printing here and `sockshim-trace-check` read through):
 //! - strings are `u16 len` + bytes, `len == 0xffff` for a NULL pointer;
 //! - `getaddrinfo`: node, service, `u8 has_hints` (+ `i32 flags, family,
 //!   socktype, protocol`), canonical name, `u16 count`, then per result
@@ -196,6 +199,351 @@ impl ResolveAux<'_, '_> {
     }
 }
 
+// ---- typed events: the layout above, read in one place ----
+
+fn read_str<'a>(r: &mut AuxReader<'a>) -> Option<&'a [u8]> {
+    match r.u16() {
+        NULL_STR => None,
+        n => Some(r.bytes(usize::from(n))),
+    }
+}
+
+/// A list of which the aux keeps a count (`total`) and the first
+/// `RESULTS_MAX` entries (read as zeros or empty past the end of the aux).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown<T> {
+    /// The list's length.
+    pub total: u16,
+    items: [T; RESULTS_MAX],
+}
+
+impl<T: Copy + Default> Shown<T> {
+    fn read<'a>(r: &mut AuxReader<'a>, mut item: impl FnMut(&mut AuxReader<'a>) -> T) -> Shown<T> {
+        let total = r.u16();
+        let mut items = [T::default(); RESULTS_MAX];
+        for x in items.iter_mut().take(usize::from(total)) {
+            *x = item(r);
+        }
+        Shown { total, items }
+    }
+
+    /// The entries kept (`min(total, RESULTS_MAX)` of them).
+    pub fn shown(&self) -> &[T] {
+        &self.items[..usize::from(self.total).min(RESULTS_MAX)]
+    }
+
+    /// Whether the list had more entries than were kept.
+    pub fn cut(&self) -> bool {
+        usize::from(self.total) > RESULTS_MAX
+    }
+
+    fn put(&self, a: &mut ResolveAux, mut item: impl FnMut(&mut ResolveAux, &T)) {
+        a.count(self.total);
+        for x in self.shown() {
+            item(a, x);
+        }
+    }
+}
+
+/// One `getaddrinfo` result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AiEntry<'a> {
+    pub family: i32,
+    pub socktype: i32,
+    pub protocol: i32,
+    /// `ai_addr` (a `struct sockaddr`, at most 128 bytes).
+    pub addr: &'a [u8],
+}
+
+/// A `getaddrinfo` event's aux.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddrinfoEvent<'a> {
+    pub node: Option<&'a [u8]>,
+    pub service: Option<&'a [u8]>,
+    /// `ai_flags, ai_family, ai_socktype, ai_protocol` of the hints passed.
+    pub hints: Option<[i32; 4]>,
+    /// The first result's `ai_canonname`.
+    pub canon: Option<&'a [u8]>,
+    pub results: Shown<AiEntry<'a>>,
+}
+
+impl<'a> AddrinfoEvent<'a> {
+    pub fn decode(aux: &'a [u8]) -> AddrinfoEvent<'a> {
+        let mut r = AuxReader::new(aux);
+        let node = read_str(&mut r);
+        let service = read_str(&mut r);
+        let hints = (r.u8() != 0).then(|| [r.i32(), r.i32(), r.i32(), r.i32()]);
+        let canon = read_str(&mut r);
+        let results = Shown::read(&mut r, |r| {
+            let (family, socktype, protocol) = (r.i32(), r.i32(), r.i32());
+            let len = usize::from(r.u8());
+            AiEntry {
+                family,
+                socktype,
+                protocol,
+                addr: r.bytes(len),
+            }
+        });
+        AddrinfoEvent {
+            node,
+            service,
+            hints,
+            canon,
+            results,
+        }
+    }
+
+    pub fn encode(&self, w: &mut AuxWriter) {
+        let mut a = ResolveAux { w };
+        a.string(self.node);
+        a.string(self.service);
+        a.hints(self.hints);
+        a.string(self.canon);
+        self.results
+            .put(&mut a, |a, e| a.addrinfo(e.family, e.socktype, e.protocol, e.addr));
+    }
+}
+
+/// A `getnameinfo` event's aux (the address is `Event::addr`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NameinfoEvent<'a> {
+    pub host: Option<&'a [u8]>,
+    pub serv: Option<&'a [u8]>,
+}
+
+impl<'a> NameinfoEvent<'a> {
+    pub fn decode(aux: &'a [u8]) -> NameinfoEvent<'a> {
+        let mut r = AuxReader::new(aux);
+        let host = read_str(&mut r);
+        NameinfoEvent {
+            host,
+            serv: read_str(&mut r),
+        }
+    }
+
+    pub fn encode(&self, w: &mut AuxWriter) {
+        let mut a = ResolveAux { w };
+        a.string(self.host);
+        a.string(self.serv);
+    }
+}
+
+/// A `gethostbyname`/`gethostbyname2`/`gethostbyaddr` event's aux, or
+/// (`reentrant`) one of their `_r` forms'. The entry's fields are read
+/// whether or not it was found (zeros and empty then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HostentEvent<'a> {
+    /// A `_r` form (the aux has `h_errno` and `found`).
+    pub reentrant: bool,
+    /// The name asked for (`gethostbyaddr`'s address is `Event::addr`).
+    pub query: Option<&'a [u8]>,
+    /// What a `_r` call stored in `*h_errnop`, `H_ERRNO_UNSET` when it
+    /// did not (and always for the non-_r forms: their `h_errno` is
+    /// `Event::ret`).
+    pub h_errno: i32,
+    /// An entry was returned (non-_r: the aux goes on after the query).
+    pub found: bool,
+    pub name: Option<&'a [u8]>,
+    pub aliases: Shown<Option<&'a [u8]>>,
+    /// The addresses (`h_length` bytes each, at most 16).
+    pub addrs: Shown<&'a [u8]>,
+}
+
+impl<'a> HostentEvent<'a> {
+    /// `f` says which form (a `_r` one or not).
+    pub fn decode(f: Func, aux: &'a [u8]) -> HostentEvent<'a> {
+        let reentrant = matches!(f, Func::GethostbynameR | Func::Gethostbyname2R | Func::GethostbyaddrR);
+        let mut r = AuxReader::new(aux);
+        let query = read_str(&mut r);
+        let (h_errno, found) = if reentrant {
+            (r.i32(), r.u8() != 0)
+        } else {
+            (H_ERRNO_UNSET, !r.is_empty())
+        };
+        let name = read_str(&mut r);
+        let aliases = Shown::read(&mut r, read_str);
+        let addrs = Shown::read(&mut r, |r| {
+            let len = usize::from(r.u8());
+            r.bytes(len)
+        });
+        HostentEvent {
+            reentrant,
+            query,
+            h_errno,
+            found,
+            name,
+            aliases,
+            addrs,
+        }
+    }
+
+    /// What a `_r` call stored in `*h_errnop` (`None`: it did not, or a
+    /// non-_r form).
+    pub fn stored_h_errno(&self) -> Option<i32> {
+        (self.h_errno != H_ERRNO_UNSET).then_some(self.h_errno)
+    }
+
+    pub fn encode(&self, w: &mut AuxWriter) {
+        let mut a = ResolveAux { w };
+        a.string(self.query);
+        if self.reentrant {
+            a.int(self.h_errno);
+            a.flag(self.found);
+        }
+        if self.found {
+            a.string(self.name);
+            self.aliases.put(&mut a, |a, s| a.string(*s));
+            self.addrs.put(&mut a, |a, b| a.host_addr(b));
+        }
+    }
+}
+
+/// A `getservbyname`/`getservbyport` (or `_r`) event's aux. The entry's
+/// fields are read whether or not it was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServentEvent<'a> {
+    /// `getservbyname(_r)` (the aux has the name; a port query's port is
+    /// `Event::args[0]`).
+    pub by_name: bool,
+    /// The name asked for (`None` also for a port query).
+    pub name: Option<&'a [u8]>,
+    pub proto: Option<&'a [u8]>,
+    pub found: bool,
+    pub s_name: Option<&'a [u8]>,
+    pub aliases: Shown<Option<&'a [u8]>>,
+    /// `s_port` as stored (network order in its low 16 bits).
+    pub s_port: i32,
+    pub s_proto: Option<&'a [u8]>,
+}
+
+impl<'a> ServentEvent<'a> {
+    /// `f` says which query (by name or by port).
+    pub fn decode(f: Func, aux: &'a [u8]) -> ServentEvent<'a> {
+        let by_name = matches!(f, Func::Getservbyname | Func::GetservbynameR);
+        let mut r = AuxReader::new(aux);
+        let name = if by_name { read_str(&mut r) } else { None };
+        let proto = read_str(&mut r);
+        let found = r.u8() != 0;
+        let s_name = read_str(&mut r);
+        let aliases = Shown::read(&mut r, read_str);
+        let s_port = r.i32();
+        ServentEvent {
+            by_name,
+            name,
+            proto,
+            found,
+            s_name,
+            aliases,
+            s_port,
+            s_proto: read_str(&mut r),
+        }
+    }
+
+    pub fn encode(&self, w: &mut AuxWriter) {
+        let mut a = ResolveAux { w };
+        if self.by_name {
+            a.string(self.name);
+        }
+        a.string(self.proto);
+        a.flag(self.found);
+        if self.found {
+            a.string(self.s_name);
+            self.aliases.put(&mut a, |a, s| a.string(*s));
+            a.int(self.s_port);
+            a.string(self.s_proto);
+        }
+    }
+}
+
+/// A `getprotobyname`/`getprotobynumber` (or `_r`) event's aux. The
+/// entry's fields are read whether or not it was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProtoentEvent<'a> {
+    /// `getprotobyname(_r)` (the aux has the name; a number query's
+    /// number is `Event::args[0]`).
+    pub by_name: bool,
+    /// The name asked for (`None` also for a number query).
+    pub name: Option<&'a [u8]>,
+    pub found: bool,
+    pub p_name: Option<&'a [u8]>,
+    pub aliases: Shown<Option<&'a [u8]>>,
+    pub p_proto: i32,
+}
+
+impl<'a> ProtoentEvent<'a> {
+    /// `f` says which query (by name or by number).
+    pub fn decode(f: Func, aux: &'a [u8]) -> ProtoentEvent<'a> {
+        let by_name = matches!(f, Func::Getprotobyname | Func::GetprotobynameR);
+        let mut r = AuxReader::new(aux);
+        let name = if by_name { read_str(&mut r) } else { None };
+        let found = r.u8() != 0;
+        let p_name = read_str(&mut r);
+        let aliases = Shown::read(&mut r, read_str);
+        ProtoentEvent {
+            by_name,
+            name,
+            found,
+            p_name,
+            aliases,
+            p_proto: r.i32(),
+        }
+    }
+
+    pub fn encode(&self, w: &mut AuxWriter) {
+        let mut a = ResolveAux { w };
+        if self.by_name {
+            a.string(self.name);
+        }
+        a.flag(self.found);
+        if self.found {
+            a.string(self.p_name);
+            self.aliases.put(&mut a, |a, s| a.string(*s));
+            a.int(self.p_proto);
+        }
+    }
+}
+
+/// Any resolution event's aux, by its function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResolveEvent<'a> {
+    Addrinfo(AddrinfoEvent<'a>),
+    Nameinfo(NameinfoEvent<'a>),
+    Hostent(HostentEvent<'a>),
+    Servent(ServentEvent<'a>),
+    Protoent(ProtoentEvent<'a>),
+}
+
+impl<'a> ResolveEvent<'a> {
+    /// `f`'s aux; `None` when `f` is not a resolution function.
+    pub fn decode(f: Func, aux: &'a [u8]) -> Option<ResolveEvent<'a>> {
+        use Func::*;
+        Some(match f {
+            Getaddrinfo => ResolveEvent::Addrinfo(AddrinfoEvent::decode(aux)),
+            Getnameinfo => ResolveEvent::Nameinfo(NameinfoEvent::decode(aux)),
+            Gethostbyname | Gethostbyname2 | Gethostbyaddr | GethostbynameR | Gethostbyname2R | GethostbyaddrR => {
+                ResolveEvent::Hostent(HostentEvent::decode(f, aux))
+            }
+            Getservbyname | Getservbyport | GetservbynameR | GetservbyportR => {
+                ResolveEvent::Servent(ServentEvent::decode(f, aux))
+            }
+            Getprotobyname | Getprotobynumber | GetprotobynameR | GetprotobynumberR => {
+                ResolveEvent::Protoent(ProtoentEvent::decode(f, aux))
+            }
+            _ => return None,
+        })
+    }
+
+    pub fn encode(&self, w: &mut AuxWriter) {
+        match self {
+            ResolveEvent::Addrinfo(e) => e.encode(w),
+            ResolveEvent::Nameinfo(e) => e.encode(w),
+            ResolveEvent::Hostent(e) => e.encode(w),
+            ResolveEvent::Servent(e) => e.encode(w),
+            ResolveEvent::Protoent(e) => e.encode(w),
+        }
+    }
+}
+
 /// A hostent's address (4 or 16 bytes) as `"127.0.0.1"`, `"::1"`; other
 /// lengths as bytes.
 fn inet_addr(s: &mut dyn Sink, a: &[u8]) {
@@ -208,13 +556,6 @@ fn inet_addr(s: &mut dyn Sink, a: &[u8]) {
     }
 }
 
-fn read_str<'a>(r: &mut AuxReader<'a>) -> Option<&'a [u8]> {
-    match r.u16() {
-        NULL_STR => None,
-        n => Some(r.bytes(usize::from(n))),
-    }
-}
-
 fn put_str(s: &mut dyn Sink, v: Option<&[u8]>) {
     match v {
         None => s.null(),
@@ -223,16 +564,15 @@ fn put_str(s: &mut dyn Sink, v: Option<&[u8]>) {
 }
 
 pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
-    let mut r = AuxReader::new(ev.aux);
     match ev.func {
         Func::Getaddrinfo => {
+            let e = AddrinfoEvent::decode(ev.aux);
             s.arg("node");
-            put_str(s, read_str(&mut r));
+            put_str(s, e.node);
             s.arg("service");
-            put_str(s, read_str(&mut r));
+            put_str(s, e.service);
             s.arg("hints");
-            if r.u8() != 0 {
-                let (f, fam, st, p) = (r.i32(), r.i32(), r.i32(), r.i32());
+            if let Some([f, fam, st, p]) = e.hints {
                 s.open_obj();
                 s.field("ai_flags");
                 s.flags(AI_FLAGS, u64::from(f as u32));
@@ -251,41 +591,37 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
                 s.null();
             }
             s.arg("res");
-            let canon = read_str(&mut r);
-            let n = r.u16();
             if ev.ret != 0 {
                 s.ptr(ev.arg(3));
                 return;
             }
             s.open_arr();
-            for i in 0..usize::from(n).min(RESULTS_MAX) {
-                let (fam, st, p) = (r.i32(), r.i32(), r.i32());
-                let alen = usize::from(r.u8());
-                let a = r.bytes(alen);
+            for (i, a) in e.results.shown().iter().enumerate() {
                 s.elem();
                 s.open_obj();
                 s.member("ai_family");
-                s.sym(names::AF, fam.into());
+                s.sym(names::AF, a.family.into());
                 s.member("ai_socktype");
-                s.sock_type(st.into());
+                s.sock_type(a.socktype.into());
                 s.member("ai_protocol");
-                s.sym(names::IPPROTO, p.into());
+                s.sym(names::IPPROTO, a.protocol.into());
                 s.member("ai_addr");
-                s.endpoint(a);
+                s.endpoint(a.addr);
                 if i == 0 {
-                    if let Some(c) = canon {
+                    if let Some(c) = e.canon {
                         s.field("ai_canonname");
                         s.bytes(c, c.len() as u64);
                     }
                 }
                 s.close_obj();
             }
-            if usize::from(n) > RESULTS_MAX {
+            if e.results.cut() {
                 s.ellipsis();
             }
             s.close_arr();
         }
         Func::Getnameinfo => {
+            let e = NameinfoEvent::decode(ev.aux);
             s.arg("sa");
             if ev.addr.is_empty() {
                 s.ptr(ev.arg(0));
@@ -294,11 +630,9 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
             }
             s.arg("salen");
             s.int(i64::from(ev.arg(1) as u32));
-            let host = read_str(&mut r);
-            let serv = read_str(&mut r);
             s.arg("host");
             if ev.ret == 0 && ev.arg(2) != 0 {
-                put_str(s, host);
+                put_str(s, e.host);
             } else {
                 s.ptr(ev.arg(2));
             }
@@ -306,7 +640,7 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
             s.int(i64::from(ev.arg(3) as u32));
             s.arg("serv");
             if ev.ret == 0 && ev.arg(4) != 0 {
-                put_str(s, serv);
+                put_str(s, e.serv);
             } else {
                 s.ptr(ev.arg(4));
             }
@@ -316,20 +650,21 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
             s.flags(NI_FLAGS, u64::from(ev.len_in));
         }
         Func::Getservbyname | Func::GetservbynameR | Func::Getservbyport | Func::GetservbyportR => {
-            if matches!(ev.func, Func::Getservbyname | Func::GetservbynameR) {
+            let e = ServentEvent::decode(ev.func, ev.aux);
+            if e.by_name {
                 s.arg("name");
-                put_str(s, read_str(&mut r));
+                put_str(s, e.name);
             } else {
                 s.arg("port");
                 s.port(u16::from_be(ev.arg(0) as u16));
             }
             s.arg("proto");
-            put_str(s, read_str(&mut r));
+            put_str(s, e.proto);
             buflen(ev, s, 1);
         }
         Func::Getprotobyname | Func::GetprotobynameR => {
             s.arg("name");
-            put_str(s, read_str(&mut r));
+            put_str(s, ProtoentEvent::decode(ev.func, ev.aux).name);
             buflen(ev, s, 1);
         }
         Func::Getprotobynumber | Func::GetprotobynumberR => {
@@ -338,7 +673,6 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
             buflen(ev, s, 1);
         }
         _ => {
-            let name = read_str(&mut r);
             if matches!(ev.func, Func::Gethostbyaddr | Func::GethostbyaddrR) {
                 s.arg("addr");
                 inet_addr(s, ev.addr);
@@ -348,7 +682,7 @@ pub(crate) fn args(ev: &Event, s: &mut dyn Sink) {
                 s.sym(names::AF, ev.int(2).into());
             } else {
                 s.arg("name");
-                put_str(s, name);
+                put_str(s, HostentEvent::decode(ev.func, ev.aux).query);
                 if matches!(ev.func, Func::Gethostbyname2 | Func::Gethostbyname2R) {
                     s.arg("af");
                     s.sym(names::AF, ev.int(1).into());
@@ -371,68 +705,68 @@ fn buflen(ev: &Event, s: &mut dyn Sink, n: usize) {
     s.int(ev.arg(at) as i64);
 }
 
-fn aliases(r: &mut AuxReader, s: &mut dyn Sink) {
+fn aliases(list: &Shown<Option<&[u8]>>, s: &mut dyn Sink) {
     s.open_arr();
-    let n = r.u16();
-    for _ in 0..usize::from(n).min(RESULTS_MAX) {
+    for &a in list.shown() {
         s.elem();
-        put_str(s, read_str(r));
+        put_str(s, a);
     }
-    if usize::from(n) > RESULTS_MAX {
+    if list.cut() {
         s.ellipsis();
     }
     s.close_arr();
 }
 
-fn hostent(r: &mut AuxReader, s: &mut dyn Sink) {
-    let official = read_str(r);
+fn hostent(e: &HostentEvent, s: &mut dyn Sink) {
     s.open_obj();
     s.field("h_name");
-    put_str(s, official);
+    put_str(s, e.name);
     s.field("h_aliases");
-    aliases(r, s);
+    aliases(&e.aliases, s);
     s.field("h_addr_list");
     s.open_arr();
-    let n = r.u16();
-    for _ in 0..usize::from(n).min(RESULTS_MAX) {
-        let len = usize::from(r.u8());
-        let a = r.bytes(len);
+    for a in e.addrs.shown() {
         s.elem();
         inet_addr(s, a);
     }
-    if usize::from(n) > RESULTS_MAX {
+    if e.addrs.cut() {
         s.ellipsis();
     }
     s.close_arr();
     s.close_obj();
 }
 
-/// A servent or protoent (after its `found` byte), or NULL.
-fn entry(ev: &Event, r: &mut AuxReader, s: &mut dyn Sink) {
-    if r.u8() == 0 {
+/// A servent, or NULL.
+fn servent(e: &ServentEvent, s: &mut dyn Sink) {
+    if !e.found {
         s.null();
         return;
     }
-    let serv = matches!(
-        ev.func,
-        Func::Getservbyname | Func::Getservbyport | Func::GetservbynameR | Func::GetservbyportR
-    );
-    let name = read_str(r);
     s.open_obj();
-    s.field(if serv { "s_name" } else { "p_name" });
-    put_str(s, name);
-    s.field(if serv { "s_aliases" } else { "p_aliases" });
-    aliases(r, s);
-    let number = r.i32();
-    if serv {
-        s.field("s_port");
-        s.port(u16::from_be(number as u16));
-        s.field("s_proto");
-        put_str(s, read_str(r));
-    } else {
-        s.field("p_proto");
-        s.int(number.into());
+    s.field("s_name");
+    put_str(s, e.s_name);
+    s.field("s_aliases");
+    aliases(&e.aliases, s);
+    s.field("s_port");
+    s.port(u16::from_be(e.s_port as u16));
+    s.field("s_proto");
+    put_str(s, e.s_proto);
+    s.close_obj();
+}
+
+/// A protoent, or NULL.
+fn protoent(e: &ProtoentEvent, s: &mut dyn Sink) {
+    if !e.found {
+        s.null();
+        return;
     }
+    s.open_obj();
+    s.field("p_name");
+    put_str(s, e.p_name);
+    s.field("p_aliases");
+    aliases(&e.aliases, s);
+    s.field("p_proto");
+    s.int(e.p_proto.into());
     s.close_obj();
 }
 
@@ -447,27 +781,23 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             true
         }
         Func::Gethostbyname | Func::Gethostbyname2 | Func::Gethostbyaddr => {
-            let mut r = AuxReader::new(ev.aux);
-            let _query = read_str(&mut r);
             if ev.ret != 0 {
                 s.sym(H_ERRNO, ev.ret);
                 return true;
             }
-            hostent(&mut r, s);
+            hostent(&HostentEvent::decode(ev.func, ev.aux), s);
             true
         }
         Func::GethostbynameR | Func::Gethostbyname2R | Func::GethostbyaddrR => {
-            let mut r = AuxReader::new(ev.aux);
-            let _query = read_str(&mut r);
-            let h = r.i32();
+            let e = HostentEvent::decode(ev.func, ev.aux);
             s.open_result();
             s.label("result");
-            if r.u8() == 0 {
+            if !e.found {
                 s.null();
             } else {
-                hostent(&mut r, s);
+                hostent(&e, s);
             }
-            if h != H_ERRNO_UNSET {
+            if let Some(h) = e.stored_h_errno() {
                 s.label("h_errno");
                 s.sym(H_ERRNO, h.into());
             }
@@ -475,20 +805,11 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
             true
         }
         Func::Getservbyname | Func::GetservbynameR | Func::Getservbyport | Func::GetservbyportR => {
-            let mut r = AuxReader::new(ev.aux);
-            if matches!(ev.func, Func::Getservbyname | Func::GetservbynameR) {
-                read_str(&mut r);
-            }
-            read_str(&mut r);
-            entry(ev, &mut r, s);
+            servent(&ServentEvent::decode(ev.func, ev.aux), s);
             true
         }
         Func::Getprotobyname | Func::GetprotobynameR | Func::Getprotobynumber | Func::GetprotobynumberR => {
-            let mut r = AuxReader::new(ev.aux);
-            if matches!(ev.func, Func::Getprotobyname | Func::GetprotobynameR) {
-                read_str(&mut r);
-            }
-            entry(ev, &mut r, s);
+            protoent(&ProtoentEvent::decode(ev.func, ev.aux), s);
             true
         }
         _ => false,
@@ -497,7 +818,201 @@ pub(crate) fn result(ev: &Event, s: &mut dyn Sink) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::AI_FLAGS;
+    use super::super::aux::enc;
+    use super::*;
+
+    /// `aux` decoded as `f`'s event and encoded again.
+    fn reencode(f: Func, aux: &[u8]) -> Vec<u8> {
+        enc(|w| ResolveEvent::decode(f, aux).unwrap().encode(w))
+    }
+
+    #[test]
+    fn addrinfo_round_trips() {
+        let v4 = [2u8, 0, 0, 80, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(Some(b"localhost"));
+            a.string(None);
+            a.hints(Some([2, 0, 1, 6]));
+            a.string(Some(b"canon"));
+            a.count(10);
+            for i in 0..RESULTS_MAX as i32 {
+                a.addrinfo(2, 1 + i, 6, &v4);
+            }
+        });
+        let e = AddrinfoEvent::decode(&aux);
+        assert_eq!(e.node, Some(&b"localhost"[..]));
+        assert_eq!(e.service, None);
+        assert_eq!(e.hints, Some([2, 0, 1, 6]));
+        assert_eq!(e.canon, Some(&b"canon"[..]));
+        assert_eq!(
+            (e.results.total, e.results.shown().len(), e.results.cut()),
+            (10, RESULTS_MAX, true)
+        );
+        let last = e.results.shown()[RESULTS_MAX - 1];
+        assert_eq!(
+            (last.family, last.socktype, last.protocol, last.addr),
+            (2, 8, 6, &v4[..])
+        );
+        assert_eq!(reencode(Func::Getaddrinfo, &aux), aux);
+
+        // No hints, no results.
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(Some(b"x"));
+            a.string(Some(b"80"));
+            a.hints(None);
+            a.string(None);
+            a.count(0);
+        });
+        let e = AddrinfoEvent::decode(&aux);
+        assert_eq!((e.hints, e.canon, e.results.total), (None, None, 0));
+        assert!(e.results.shown().is_empty() && !e.results.cut());
+        assert_eq!(reencode(Func::Getaddrinfo, &aux), aux);
+    }
+
+    #[test]
+    fn nameinfo_round_trips() {
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(Some(b"localhost"));
+            a.string(None);
+        });
+        let e = NameinfoEvent::decode(&aux);
+        assert_eq!((e.host, e.serv), (Some(&b"localhost"[..]), None));
+        assert_eq!(reencode(Func::Getnameinfo, &aux), aux);
+    }
+
+    #[test]
+    fn hostent_round_trips() {
+        let body = |a: &mut ResolveAux| {
+            a.string(Some(b"localhost"));
+            a.count(2);
+            a.string(Some(b"lh"));
+            a.string(None);
+            a.count(2);
+            a.host_addr(&[127, 0, 0, 1]);
+            a.host_addr(&[0; 16]);
+        };
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(Some(b"localhost"));
+            body(&mut a);
+        });
+        let e = HostentEvent::decode(Func::Gethostbyname, &aux);
+        assert!(!e.reentrant && e.found);
+        assert_eq!((e.query, e.h_errno), (Some(&b"localhost"[..]), H_ERRNO_UNSET));
+        assert_eq!(e.name, Some(&b"localhost"[..]));
+        assert_eq!(e.aliases.shown(), &[Some(&b"lh"[..]), None]);
+        assert_eq!(e.addrs.shown(), &[&[127u8, 0, 0, 1][..], &[0; 16][..]]);
+        assert_eq!(reencode(Func::Gethostbyname, &aux), aux);
+
+        // Not found: the query only.
+        let aux = enc(|w| ResolveAux { w }.string(Some(b"nowhere")));
+        let e = HostentEvent::decode(Func::Gethostbyname2, &aux);
+        assert!(!e.found && e.addrs.shown().is_empty());
+        assert_eq!(reencode(Func::Gethostbyname2, &aux), aux);
+
+        for (h, found) in [(0, true), (1, false), (H_ERRNO_UNSET, false), (H_ERRNO_UNSET, true)] {
+            let aux = enc(|w| {
+                let mut a = ResolveAux { w };
+                a.string(None);
+                a.int(h);
+                a.flag(found);
+                if found {
+                    body(&mut a);
+                }
+            });
+            let e = HostentEvent::decode(Func::GethostbyaddrR, &aux);
+            assert!(e.reentrant);
+            assert_eq!((e.query, e.h_errno, e.found), (None, h, found));
+            assert_eq!(e.addrs.total, if found { 2 } else { 0 });
+            assert_eq!(reencode(Func::GethostbyaddrR, &aux), aux);
+        }
+    }
+
+    #[test]
+    fn servent_round_trips() {
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(Some(b"http"));
+            a.string(Some(b"tcp"));
+            a.flag(true);
+            a.string(Some(b"http"));
+            a.count(1);
+            a.string(Some(b"www"));
+            a.int(i32::from(80u16.to_be()));
+            a.string(Some(b"tcp"));
+        });
+        let e = ServentEvent::decode(Func::GetservbynameR, &aux);
+        assert!(e.by_name && e.found);
+        assert_eq!((e.name, e.proto), (Some(&b"http"[..]), Some(&b"tcp"[..])));
+        assert_eq!(
+            (e.s_name, e.aliases.shown()),
+            (Some(&b"http"[..]), &[Some(&b"www"[..])][..])
+        );
+        assert_eq!((u16::from_be(e.s_port as u16), e.s_proto), (80, Some(&b"tcp"[..])));
+        assert_eq!(reencode(Func::GetservbynameR, &aux), aux);
+
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(None);
+            a.flag(false);
+        });
+        let e = ServentEvent::decode(Func::Getservbyport, &aux);
+        assert!(!e.by_name && !e.found);
+        assert_eq!((e.name, e.proto, e.s_name), (None, None, Some(&b""[..])));
+        assert_eq!(reencode(Func::Getservbyport, &aux), aux);
+    }
+
+    #[test]
+    fn protoent_round_trips() {
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(Some(b"udp"));
+            a.flag(true);
+            a.string(Some(b"udp"));
+            a.count(1);
+            a.string(Some(b"UDP"));
+            a.int(17);
+        });
+        let e = ProtoentEvent::decode(Func::Getprotobyname, &aux);
+        assert!(e.by_name && e.found);
+        assert_eq!(
+            (e.name, e.p_name, e.p_proto),
+            (Some(&b"udp"[..]), Some(&b"udp"[..]), 17)
+        );
+        assert_eq!(e.aliases.shown(), &[Some(&b"UDP"[..])]);
+        assert_eq!(reencode(Func::Getprotobyname, &aux), aux);
+
+        let aux = enc(|w| ResolveAux { w }.flag(false));
+        let e = ProtoentEvent::decode(Func::GetprotobynumberR, &aux);
+        assert!(!e.by_name && !e.found);
+        assert_eq!(reencode(Func::GetprotobynumberR, &aux), aux);
+    }
+
+    /// Past the end of a short aux: zeros and empty strings, as AuxReader.
+    #[test]
+    fn short_aux_reads_zeros() {
+        let e = AddrinfoEvent::decode(&[]);
+        assert_eq!(
+            (e.node, e.service, e.hints, e.canon),
+            (Some(&b""[..]), Some(&b""[..]), None, Some(&b""[..]))
+        );
+        assert_eq!(e.results.total, 0);
+        let aux = enc(|w| {
+            let mut a = ResolveAux { w };
+            a.string(None);
+            a.int(0);
+            a.flag(true);
+            a.string(Some(b"h"));
+            a.count(3);
+        });
+        let e = HostentEvent::decode(Func::GethostbynameR, &aux);
+        assert_eq!(e.aliases.shown(), &[Some(&b""[..]); 3]);
+        assert_eq!((e.addrs.total, e.addrs.shown()), (0, &[][..]));
+        assert_eq!(ResolveEvent::decode(Func::Socket, &aux), None);
+    }
 
     /// The AI_* names and values, as <netdb.h> of glibc 2.36 defines them
     /// (AI_IDN is 0x40, AI_CANONIDN 0x80); each value named once.
