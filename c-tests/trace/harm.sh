@@ -18,7 +18,7 @@
 # library (glibc).
 #
 # Groups (HARM_TESTS="tmpfs fsize fifo devfull rodir symlink emfile closeall
-# many kill", default all):
+# chdir many kill", default all):
 #   tmpfs    trace file and recording in a 64 KiB tmpfs (unshare -m), empty
 #            and filling during the run, or full from the start: no SIGBUS,
 #            a recording left behind decodes
@@ -39,6 +39,8 @@
 #            no descriptor; text/json exactly one, the one at the top
 #   closeall close_range(3, ~0U) raw (under the tracer) and through the
 #            library: the program's new file gets no trace bytes
+#   chdir    relative trace and recording paths, then chdir("/") and 2000
+#            more round trips: the same files go on (the recording grows)
 #   many     100 short processes recording to rec.%p: each recording
 #            <= 64 KiB (size and disk use), all decode
 #   kill     200 runs SIGKILLed 0-10 ms after the start: every recording
@@ -59,7 +61,7 @@ LIB=${SOCKSHIM_PRELOAD:-$ROOT/target/release/libsockshim.so}
 CLI=${SOCKSHIM_TRACE_CLI:-$ROOT/target/cli/release/sockshim-trace}
 BUILD=$ROOT/build/trace
 HARM=$BUILD/harm
-GROUPS_ON=" ${HARM_TESTS:-tmpfs fsize fifo devfull rodir symlink emfile closeall many kill} "
+GROUPS_ON=" ${HARM_TESTS:-tmpfs fsize fifo devfull rodir symlink emfile closeall chdir many kill} "
 TMO=${HARM_TIMEOUT:-30}
 MODES="text json record all"
 
@@ -181,6 +183,7 @@ want_lines() {
 	fsize*) echo $(($2 + 5)) ;;
 	emfile) echo 15 ;;
 	closeall*) echo $(($2 + 12)) ;;
+	chdir) echo $(($2 + 15)) ;;
 	esac
 }
 
@@ -605,6 +608,35 @@ closeall_group() {
 
 # ---- many ------------------------------------------------------------------
 # 100 short processes (calls 10) recording to rec.%p in one directory.
+# ---- chdir -----------------------------------------------------------------
+# A recording and a text trace named by relative paths (rec.%p, trace.%p),
+# then the program changes directory (chdir("/"), as daemons do) and makes
+# 2000 more round trips: the recording grows past its first steps in the
+# same file (every send in it), the trace goes on in the same file.
+chdir_group() {
+	local d=$tmp/chdir mode rc got want=2010
+	HWRAP=()
+	baseline chdir chdir 2000
+	for mode in record text; do
+		rm -rf "$d"
+		mkdir -p "$d"
+		if [ $mode = record ]; then words record_env "rec.%p"; else words text_env "trace.%p"; fi
+		hrun "$d" run "${W[@]}" -- chdir 2000
+		rc=$(cat "$d/run.rc")
+		local f
+		f=$(ls "$d"/rec.* "$d"/trace.* 2>/dev/null | head -1)
+		got=0
+		if [ -n "$f" ] && [ $mode = record ]; then decode "$f" "$d/dec" && got=$(sends "$d/dec"); fi
+		[ -n "$f" ] && [ $mode = text ] && got=$(sends "$f")
+		if [ "$rc" = 0 ] && cmp -s "$B.out" "$d/run.out" && [ "$got" = $want ] && ! grep -q '^sockshim: ' "$d/run.err"; then
+			ok "chdir $mode: a relative trace path keeps its file after chdir(\"/\") ($got of $want sends; $(stat -c %s "$f") bytes)"
+		else
+			not_ok "chdir $mode: a relative trace path keeps its file after chdir(\"/\") ($(status_name "$rc"), $got of $want sends)"
+			diagf "$d/run.err" "stderr" 4
+		fi
+	done
+}
+
 many_group() {
 	local d=$tmp/many i bad=0 f sz kb big=0 files=0 decoded=0 calls=0 total
 	HWRAP=()
@@ -695,6 +727,7 @@ on rodir && rodir_group
 on symlink && symlink_group
 on emfile && emfile_group
 on closeall && closeall_group
+on chdir && chdir_group
 on many && many_group
 on kill && kill_group
 

@@ -132,6 +132,14 @@ pub fn pwrite_all(fd: i32, buf: &[u8], off: u64) -> Result<()> {
     })
 }
 
+/// The working directory (`getcwd`) into `buf`; its length (no NUL).
+pub fn getcwd(buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: `buf` is writable for its length; the kernel writes at most
+    // that many bytes, NUL included.
+    let n = check(unsafe { syscall6(libc::SYS_getcwd, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0, 0) })?;
+    Ok(n.saturating_sub(1).min(buf.len()))
+}
+
 /// `openat(AT_FDCWD, path, flags | O_CLOEXEC, mode)`.
 pub fn open(path: &CStr, flags: i32, mode: u32) -> Result<i32> {
     // SAFETY: `path` is a valid NUL-terminated string for the duration of the call.

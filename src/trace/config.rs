@@ -91,6 +91,34 @@ impl PathTemplate {
         self.bytes.get(..self.len).unwrap_or(&[])
     }
 
+    /// The template made absolute under directory `dir` (the working
+    /// directory at start), so that reopening it later — a child's own
+    /// `%p` file, a recording's growth — finds the same file after the
+    /// program changes directory. `%` in `dir` is escaped; an absolute
+    /// template, or one that would not fit, is returned as it is.
+    pub fn under(&self, dir: &[u8]) -> PathTemplate {
+        if self.as_bytes().first() == Some(&b'/') || dir.first() != Some(&b'/') {
+            return *self;
+        }
+        let mut b = [0u8; PATH_MAX];
+        let mut o = super::out::Out::new(&mut b);
+        for &c in dir {
+            o.byte(c);
+            if c == b'%' {
+                o.byte(b'%');
+            }
+        }
+        if !dir.ends_with(b"/") {
+            o.byte(b'/');
+        }
+        o.bytes(self.as_bytes());
+        if o.truncated() {
+            return *self;
+        }
+        let n = o.len();
+        PathTemplate::new(&b[..n]).unwrap_or(*self)
+    }
+
     /// True when the path depends on the pid (one file per process).
     pub fn per_process(&self) -> bool {
         let b = self.as_bytes();
@@ -345,6 +373,23 @@ pub fn parse_filter(v: &[u8]) -> Option<FuncSet> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn templates_made_absolute_under_the_start_directory() {
+        let t = |s: &[u8]| PathTemplate::new(s).unwrap();
+        assert_eq!(t(b"rec.%p").under(b"/srv/a%b").as_bytes(), b"/srv/a%%b/rec.%p");
+        assert_eq!(t(b"rec").under(b"/").as_bytes(), b"/rec");
+        assert_eq!(t(b"/abs/rec").under(b"/srv").as_bytes(), b"/abs/rec");
+        assert_eq!(t(b"rec").under(b"").as_bytes(), b"rec");
+        let long = [b'd'; PATH_MAX - 2];
+        let mut dir = long.to_vec();
+        dir.insert(0, b'/');
+        assert_eq!(t(b"rec").under(&dir).as_bytes(), b"rec");
+        // The expansion of an escaped directory is the directory itself.
+        let mut out = [0u8; PATH_MAX + 16];
+        let n = t(b"r.%p").under(b"/a%b").expand(7, &mut out).unwrap();
+        assert_eq!(&out[..n], b"/a%b/r.7\0");
+    }
+
     use super::*;
 
     fn env<'a>(pairs: &'a [(&str, &'a str)]) -> impl Fn(usize) -> Option<&'a [u8]> + 'a {

@@ -13,7 +13,7 @@
 
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicU8, Ordering::*};
 
-use super::config::{Config, Format, Pids};
+use super::config::{Config, Format, Pids, PATH_MAX};
 use super::decode::Descs;
 use super::dest;
 use super::event::{Event, FdDesc, ADDR_MAX};
@@ -135,12 +135,18 @@ pub fn init(cfg: &Config) {
     );
     FILTER.store(cfg.filter.0, Relaxed);
     RECORD_PAYLOAD.store(cfg.record_payload as u32, Relaxed);
+    // Paths as the user meant them: relative to the directory at start,
+    // also when a child reopens its own %p file or the recording grows
+    // after the program changed directory.
+    let mut cwd = [0u8; PATH_MAX];
+    let dir = sys::fs::getcwd(&mut cwd).map_or(&[][..], |n| cwd.get(..n).unwrap_or(&[]));
     let mut on = 0;
-    if cfg.format != Format::Off && live::init(cfg.file.as_ref(), pid as u32) {
+    let file = cfg.file.as_ref().map(|t| t.under(dir));
+    if cfg.format != Format::Off && live::init(file.as_ref(), pid as u32) {
         on |= if cfg.format == Format::Json { JSON } else { TEXT };
     }
     if let Some(t) = &cfg.record {
-        if recfile::init(t, pid as u32) {
+        if recfile::init(&t.under(dir), pid as u32) {
             on |= RECORD;
         }
     }

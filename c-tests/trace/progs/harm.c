@@ -247,6 +247,20 @@ static int closeall(int raw, long n, const char *file)
     return 0;
 }
 
+/* chdir N: 10 round trips, then chdir("/") (as daemons do), then N more:
+ * a recording opened by a relative path must keep growing. */
+static int chdir_calls(long n)
+{
+    int sp[2];
+    pair(sp);
+    rounds(sp[0], sp[1], 0, 10);
+    printf("chdir / %d\n", chdir("/"));
+    rounds(sp[0], sp[1], 10, 10 + n);
+    close_one("a", sp[0]);
+    close_one("b", sp[1]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -258,6 +272,8 @@ int main(int argc, char **argv)
              (strcmp(mode, "fsize0-before") == 0 || strcmp(mode, "fsize0-after") == 0 ||
               strcmp(mode, "fsizesmall-before") == 0 || strcmp(mode, "fsizesmall-after") == 0))
         fsize(mode, n);
+    else if (strcmp(mode, "chdir") == 0 && n >= 0 && argc == 3)
+        chdir_calls(n);
     else if (strcmp(mode, "emfile") == 0 && argc == 2)
         emfile();
     else if ((strcmp(mode, "closeall-raw") == 0 || strcmp(mode, "closeall") == 0) && n >= 0 && argc == 4)
@@ -265,7 +281,7 @@ int main(int argc, char **argv)
     else
         usage = 1;
     if (usage) {
-        fprintf(stderr, "usage: harm calls N | fsize{0,small}-{before,after} N | emfile | closeall[-raw] N FILE\n");
+        fprintf(stderr, "usage: harm calls N | chdir N | fsize{0,small}-{before,after} N | emfile | closeall[-raw] N FILE\n");
         return 2;
     }
     printf("done %s %d\n", mode, bad);
