@@ -55,22 +55,13 @@
 # shellcheck source-path=SCRIPTDIR
 set -u
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HERE=$ROOT/c-tests/trace
-LIB=${SOCKSHIM_PRELOAD:-$ROOT/target/release/libsockshim.so}
-CLI=${SOCKSHIM_TRACE_CLI:-$ROOT/target/cli/release/sockshim-trace}
-BUILD=$ROOT/build/trace
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 HARM=$BUILD/harm
 GROUPS_ON=" ${HARM_TESTS:-tmpfs fsize fifo devfull rodir symlink emfile closeall chdir many kill} "
 TMO=${HARM_TIMEOUT:-30}
 MODES="text json record all"
 
-# shellcheck source=../tap.sh
-. "$ROOT/c-tests/tap.sh"
-# shellcheck source=env.sh
-. "$HERE/env.sh"
-
-on() { case $GROUPS_ON in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- set-up ----------------------------------------------------------------
 [ -f "$LIB" ] || bail "$LIB missing: run make lib"
@@ -102,11 +93,7 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p "$BUILD"
-if [ ! -x "$HARM" ] || [ "$HERE/progs/harm.c" -nt "$HARM" ]; then
-	cc -O2 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE "$HERE/progs/harm.c" -o "$HARM" -lpthread ||
-		bail "cannot build progs/harm.c"
-fi
+build_progs
 
 # ---- running harm ----------------------------------------------------------
 # HWRAP: a command that runs its arguments (unshare + mount, ulimit), put
@@ -136,8 +123,6 @@ hrun() {
 	return "$rc"
 }
 
-# words FUNC ARGS...: the VAR=value words of an env.sh function into W
-words() { mapfile -t W < <("$@"); }
 
 # mode_env MODE TRACE REC: the words of a mode into W (text, json: the live
 # trace to TRACE; record: the recording REC; all: text to TRACE and the
@@ -152,26 +137,10 @@ mode_env() {
 	esac
 }
 
-# decode REC OUT: sockshim-trace decode, text lines to OUT; status in $?
-decode() { timeout -k 2 "$TMO" "$CLI" decode "$1" >"$2" 2>"$2.err"; }
 
 # sends FILE: the send calls in a decoded or live text trace
 sends() { grep -c '^\(\[pid [0-9]*\] \)\?send(' "$1" 2>/dev/null; }
 
-# status_name RC: "exit RC", and what it means when a signal or timeout
-status_name() {
-	local rc=$1
-	case $rc in
-	124) echo "exit 124 = timed out" ;;
-	''|*[!0-9]*) echo "exit '$rc'" ;;
-	*)
-		if [ "$rc" -gt 128 ] && [ "$rc" -lt 192 ]; then
-			echo "exit $rc = killed by SIG$(kill -l $((rc - 128)) 2>/dev/null)"
-		else
-			echo "exit $rc"
-		fi ;;
-	esac
-}
 
 # is_mine FILE: FILE holds exactly "mine\n" (closeall)
 is_mine() { [ "$(stat -c %s "$1" 2>/dev/null)" = 5 ] && [ "$(cat "$1")" = mine ]; }

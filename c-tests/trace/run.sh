@@ -40,28 +40,16 @@
 
 set -u
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HERE=$ROOT/c-tests/trace
-LIB=${SOCKSHIM_PRELOAD:-$ROOT/target/release/libsockshim.so}
-CLI=${SOCKSHIM_TRACE_CLI:-$ROOT/target/cli/release/sockshim-trace}
-BUILD=$ROOT/build/trace
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 SAMPLES=$ROOT/build/preload/samples
 CHECK="perl $HERE/tracecheck.pl"
-# checks of recordings through the recording reader (src/bin/sockshim-trace-check.rs)
-RCHECK=${SOCKSHIM_TRACE_CHECK:-$ROOT/target/cli/release/sockshim-trace-check}
 GROUPS_ON=" ${TRACE_TESTS:-golden strace stress kill signal suite fdclass resolve forks cli} "
 TMO=${TRACE_TIMEOUT:-120}
 THREADS=${TRACE_STRESS_THREADS:-32}
 CALLS=${TRACE_STRESS_CALLS:-100000}
 KILL_ROUNDS=${TRACE_KILL_ROUNDS:-5}
 
-# shellcheck source=env.sh
-. "$HERE/env.sh"
-
-# ---- TAP -------------------------------------------------------------------
-# shellcheck source=../tap.sh
-. "$ROOT/c-tests/tap.sh"
-on() { case $GROUPS_ON in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- set-up ----------------------------------------------------------------
 [ -f "$LIB" ] || bail "$LIB missing: run cargo build --release"
@@ -88,18 +76,8 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p "$BUILD"
-for src in "$HERE"/progs/*.c; do
-	p=$(basename "$src" .c)
-	if [ ! -x "$BUILD/$p" ] || [ "$src" -nt "$BUILD/$p" ]; then
-		cc -O2 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE "$src" -o "$BUILD/$p" -lpthread ||
-			bail "cannot build $src"
-	fi
-done
-if [ ! -x "$CLI" ] || [ ! -x "$RCHECK" ]; then
-	(cd "$ROOT" && cargo build --release --quiet --no-default-features --features cli --target-dir target/cli) \
-		>"$tmp/cli-build.log" 2>&1 || { diag "building sockshim-trace failed:"; grep -A5 -m3 '^error' "$tmp/cli-build.log" | sed 's/^/#   /'; }
-fi
+build_progs
+build_cli "$tmp/cli-build.log"
 
 # trun SECS DIR OUT ERR ENVWORDS... -- PROG ARGS...: runs PROG preloaded in
 # DIR with the given VAR=value words, stdin from $TRUN_IN (default
@@ -112,12 +90,7 @@ trun() {
 	(cd "$dir" && timeout -k 2 "$secs" env LD_PRELOAD="$LIB" "${e[@]+"${e[@]}"}" "$@" <"${TRUN_IN:-/dev/null}" >"$out" 2>"$err")
 }
 
-# words FUNC ARGS...: the VAR=value words of an env.sh function, one a line,
-# into the array W
-words() { mapfile -t W < <("$@"); }
 
-# decode REC OUT: sockshim-trace decode, text lines to OUT; status in $?
-decode() { timeout -k 2 "$TMO" "$CLI" decode "$1" >"$2" 2>"$2.err"; }
 
 # only the call lines of a trace (drops strace-style "+++ exited" notes and
 # blank lines); none are expected from sockshim, but they are not calls

@@ -38,26 +38,13 @@
 
 set -u
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HERE=$ROOT/c-tests/trace
-LIB=${SOCKSHIM_PRELOAD:-$ROOT/target/release/libsockshim.so}
-CLI=${SOCKSHIM_TRACE_CLI:-$ROOT/target/cli/release/sockshim-trace}
-BUILD=$ROOT/build/trace
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 GROUPS_ON=" ${SANDBOX_TESTS:-prog sshd} "
 TMO=${SANDBOX_TIMEOUT:-60}
 PORT=${SANDBOX_SSH_PORT:-2222}
 BULK=30000	# round trips that fill a recording's first 8 MiB chunk
 
-# shellcheck source=env.sh
-. "$HERE/env.sh"
-# shellcheck source=../tap.sh
-. "$ROOT/c-tests/tap.sh"
-
-on() { case $GROUPS_ON in *" $1 "*) return 0 ;; esac; return 1; }
-
-# words FUNC ARGS...: the VAR=value words of an env.sh function, one a line,
-# into the array W
-words() { mapfile -t W < <("$@"); }
 
 # ---- set-up ----------------------------------------------------------------
 [ -f "$LIB" ] || bail "$LIB missing: run make lib"
@@ -80,30 +67,9 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-mkdir -p "$BUILD"
-src=$HERE/progs/sandbox.c
 PROG=$BUILD/sandbox
-if [ ! -x "$PROG" ] || [ "$src" -nt "$PROG" ]; then
-	cc -O2 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE "$src" -o "$PROG" -lpthread ||
-		bail "cannot build $src"
-fi
-if [ ! -x "$CLI" ]; then
-	(cd "$ROOT" && cargo build --release --quiet --no-default-features --features cli --target-dir target/cli) \
-		>"$tmp/cli-build.log" 2>&1 || { diag "building sockshim-trace failed:"; grep -A5 -m3 '^error' "$tmp/cli-build.log" | sed 's/^/#   /'; }
-fi
-
-# what an exit status means
-status_name() {
-	case $1 in
-	0) echo "exit 0" ;;
-	124) echo "timed out" ;;
-	153) echo "killed by SIGXFSZ (153)" ;;
-	159) echo "killed by SIGSYS (159)" ;;
-	*) local s=
-	   [ "$1" -gt 128 ] && [ "$1" -le 192 ] && s=$(kill -l $(($1 - 128)) 2>/dev/null)
-	   if [ -n "$s" ]; then echo "killed by SIG$s ($1)"; else echo "exit $1"; fi ;;
-	esac
-}
+build_progs
+build_cli "$tmp/cli-build.log"
 
 # prun DIR OUT ERR ERRKIND CMD...: runs CMD in DIR, stdin /dev/null, stdout
 # through a pipe into OUT (the sandboxed program could not write a regular
@@ -123,8 +89,6 @@ prun() {
 	fi
 }
 
-# decode REC OUT: sockshim-trace decode, text lines to OUT; status in $?
-decode() { timeout -k 2 "$TMO" "$CLI" decode "$1" >"$2" 2>"$2.err"; }
 
 # =============================================================================
 # prog: progs/sandbox.c
