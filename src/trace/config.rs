@@ -136,6 +136,13 @@ impl PathTemplate {
         false
     }
 
+    /// The path for process `pid` as a C string in `buf` (`None` if it
+    /// does not fit).
+    pub fn path<'b>(&self, pid: u32, buf: &'b mut [u8]) -> Option<&'b core::ffi::CStr> {
+        let n = self.expand(pid, buf)?;
+        core::ffi::CStr::from_bytes_with_nul(buf.get(..n)?).ok()
+    }
+
     /// The path for process `pid`, NUL-terminated, in `out`; returns its
     /// length with the NUL, or `None` if it does not fit.
     pub fn expand(&self, pid: u32, out: &mut [u8]) -> Option<usize> {

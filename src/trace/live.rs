@@ -91,11 +91,9 @@ pub fn init(file: Option<&PathTemplate>, pid: u32) -> bool {
 /// if it has a reader; moved to the high range.
 fn open_file(t: &PathTemplate, pid: u32) -> Result<(i32, Kind), OpenError> {
     let mut path = [0u8; PATH_MAX + 16];
-    let n = t
-        .expand(pid, &mut path)
+    let c = t
+        .path(pid, &mut path)
         .ok_or(OpenError::Sys(Errno(libc::ENAMETOOLONG)))?;
-    let c = core::ffi::CStr::from_bytes_with_nul(path.get(..n).unwrap_or(&[]))
-        .map_err(|_| OpenError::Sys(Errno(libc::EINVAL)))?;
     let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND | libc::O_NONBLOCK;
     let (fd, m) = dest::open(c, flags, 0o644)?;
     if let Err(e) = sys::fd::set_blocking(fd) {

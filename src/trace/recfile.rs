@@ -50,12 +50,6 @@ const REOPEN: u8 = 2;
 const OPENING: u8 = 3;
 const STOPPED: u8 = 4;
 
-/// The path for `pid`, NUL-terminated, in `buf`.
-fn path_for<'b>(t: &PathTemplate, pid: u32, buf: &'b mut [u8; PATH_MAX + 16]) -> Option<&'b core::ffi::CStr> {
-    let n = t.expand(pid, buf)?;
-    core::ffi::CStr::from_bytes_with_nul(buf.get(..n)?).ok()
-}
-
 /// Creates or joins the recording at start; false (and one line said) when
 /// there is none.
 pub fn init(t: &PathTemplate, pid: u32) -> bool {
@@ -64,7 +58,7 @@ pub fn init(t: &PathTemplate, pid: u32) -> bool {
         Ok(()) => true,
         Err(e) => {
             let mut buf = [0u8; PATH_MAX + 16];
-            let p = path_for(t, pid, &mut buf).map_or(t.as_bytes(), |c| c.to_bytes());
+            let p = t.path(pid, &mut buf).map_or(t.as_bytes(), |c| c.to_bytes());
             dest::warn_now(|o| {
                 o.str("cannot record to ");
                 o.bytes(p);
@@ -81,7 +75,7 @@ pub fn init(t: &PathTemplate, pid: u32) -> bool {
 /// existing one; maps its first chunk and reserves its first bytes.
 fn open(t: &PathTemplate, pid: u32) -> Result<(), OpenError> {
     let mut buf = [0u8; PATH_MAX + 16];
-    let path = path_for(t, pid, &mut buf).ok_or(OpenError::Sys(Errno(libc::ENAMETOOLONG)))?;
+    let path = t.path(pid, &mut buf).ok_or(OpenError::Sys(Errno(libc::ENAMETOOLONG)))?;
     let (fd, created, meta) = match dest::open(path, libc::O_RDWR | libc::O_CREAT | libc::O_EXCL, 0o644) {
         Ok((fd, m)) => (fd, true, m),
         Err(OpenError::Sys(Errno(libc::EEXIST))) => {
@@ -231,7 +225,9 @@ fn ensure(first: &Mapping, end: u64) -> sys::Result<()> {
     }
     let t = PATH.get().ok_or(Errno(libc::EINVAL))?;
     let mut buf = [0u8; PATH_MAX + 16];
-    let path = path_for(&t, OWNER.load(Relaxed) as u32, &mut buf).ok_or(Errno(libc::ENAMETOOLONG))?;
+    let path = t
+        .path(OWNER.load(Relaxed) as u32, &mut buf)
+        .ok_or(Errno(libc::ENAMETOOLONG))?;
     let (fd, m) = dest::open(path, libc::O_RDWR, 0).map_err(|e| match e {
         OpenError::Sys(e) => e,
         _ => Errno(libc::ESTALE),
@@ -364,7 +360,7 @@ pub fn stop(e: Errno) -> bool {
     let t = PATH.get();
     let p = t
         .as_ref()
-        .and_then(|t| path_for(t, OWNER.load(Relaxed) as u32, &mut buf))
+        .and_then(|t| t.path(OWNER.load(Relaxed) as u32, &mut buf))
         .map_or(&b"?"[..], |c| c.to_bytes());
     dest::notice(|o| {
         o.str("recording ");
