@@ -12,7 +12,7 @@
 //! One descriptor is unavoidable while lines are written: it sits at the
 //! top of the program's range (`dest::place_high`).
 
-use core::sync::atomic::{AtomicU8, Ordering::*};
+use core::sync::atomic::{AtomicU32, Ordering::*};
 
 use super::config::{PathTemplate, PATH_MAX};
 use super::dest::{self, Kind, OpenError, PathCell, Protected, NONE, OPENING, REOPEN};
@@ -20,33 +20,16 @@ use crate::sys::{self, Errno};
 
 static SINK: Protected = Protected::new();
 static SINK_PATH: PathCell = PathCell::new();
-/// How the destination is written (`dest::Kind` as a number).
-static KIND: AtomicU8 = AtomicU8::new(KIND_OTHER);
+/// The destination's file type (`st_mode & S_IFMT`, 0 unknown), which
+/// says how a line is written (`dest::kind_of`).
+static MODE: AtomicU32 = AtomicU32::new(0);
 
-const KIND_PIPE: u8 = 0;
-const KIND_SOCKET: u8 = 1;
-const KIND_REGULAR: u8 = 2;
-const KIND_OTHER: u8 = 3;
-
-fn set_kind(k: Kind) {
-    KIND.store(
-        match k {
-            Kind::Pipe => KIND_PIPE,
-            Kind::Socket => KIND_SOCKET,
-            Kind::Regular => KIND_REGULAR,
-            Kind::Other => KIND_OTHER,
-        },
-        Relaxed,
-    );
+fn set_kind(st_kind: u32) {
+    MODE.store(st_kind, Relaxed);
 }
 
 fn kind() -> Kind {
-    match KIND.load(Relaxed) {
-        KIND_PIPE => Kind::Pipe,
-        KIND_SOCKET => Kind::Socket,
-        KIND_REGULAR => Kind::Regular,
-        _ => Kind::Other,
-    }
+    dest::kind_of(MODE.load(Relaxed))
 }
 
 /// Opens the destination at start: `None` for standard error. False (and
@@ -55,7 +38,7 @@ pub fn init(file: Option<&PathTemplate>, pid: u32) -> bool {
     let opened = match file {
         None => match sys::fd::dupfd_cloexec(2, dest::fd_base()) {
             Ok(fd) => {
-                let k = sys::fs::fstat_meta(fd).map_or(Kind::Other, |m| dest::kind_of(m.kind));
+                let k = sys::fs::fstat_meta(fd).map_or(0, |m| m.kind);
                 Ok((fd, k))
             }
             Err(e) => Err(OpenError::Sys(e)),
@@ -89,7 +72,7 @@ pub fn init(file: Option<&PathTemplate>, pid: u32) -> bool {
 
 /// Opens the trace file for `pid`: appending, created 0644, a FIFO only
 /// if it has a reader; moved to the high range.
-fn open_file(t: &PathTemplate, pid: u32) -> Result<(i32, Kind), OpenError> {
+fn open_file(t: &PathTemplate, pid: u32) -> Result<(i32, u32), OpenError> {
     let mut path = [0u8; PATH_MAX + 16];
     let c = t
         .path(pid, &mut path)
@@ -100,7 +83,7 @@ fn open_file(t: &PathTemplate, pid: u32) -> Result<(i32, Kind), OpenError> {
         sys::fd::close_quiet(fd);
         return Err(e.into());
     }
-    Ok((dest::place_high(fd), dest::kind_of(m.kind)))
+    Ok((dest::place_high(fd), m.kind))
 }
 
 /// After fork, in the child: a per-process file is the parent's; drop it
@@ -152,7 +135,7 @@ fn acquire(pid: u32) -> Option<i32> {
 pub fn write_line(line: &[u8], pid: u32, real_pid: u32) -> sys::Result<()> {
     if real_pid != pid && SINK_PATH.get().is_some_and(|t| t.per_process()) {
         if let Some(Ok((fd, k))) = SINK_PATH.get().map(|t| open_file(&t, real_pid)) {
-            let _ = dest::write_kind(fd, line, k);
+            let _ = dest::write_kind(fd, line, dest::kind_of(k));
             sys::fd::close_quiet(fd);
         }
         return Ok(());
