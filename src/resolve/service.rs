@@ -82,21 +82,7 @@ const TYPE_PROTOS: [TypeProto; MAX_TUPLES] = [
 /// if the whole text was read; the number wraps to `int` as in glibc
 /// (so "-1" and "4294967295" are names, and 65536 is port 0).
 pub fn parse_service(s: &[u8]) -> Option<i32> {
-    let mut i = 0;
-    while s.get(i).is_some_and(|&c| c == b' ' || (b'\t'..=b'\r').contains(&c)) {
-        i += 1;
-    }
-    let negative = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (negative, i) = crate::resolve::files::strtoul_prefix(s);
     let digits = s.get(i..).unwrap_or(&[]);
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;

@@ -83,6 +83,17 @@ impl<'a> Iterator for Words<'a> {
     }
 }
 
+/// What `strtoul` skips before the digits: C-locale white space, then one
+/// sign; returns whether it was `-` and where the digits start.
+pub(crate) fn strtoul_prefix(s: &[u8]) -> (bool, usize) {
+    let i = s.iter().take_while(|&&c| is_c_space(c)).count();
+    match s.get(i) {
+        Some(b'-') => (true, i + 1),
+        Some(b'+') => (false, i + 1),
+        _ => (false, i),
+    }
+}
+
 /// glibc's `strtoul(s, &end, base)` for base 0 (`0x` hex, `0` octal, else
 /// decimal) or 10, as nss_files 2.36 uses it: leading white space and one
 /// sign are accepted, a negative value is negated modulo 2^64, and a value
@@ -90,18 +101,7 @@ impl<'a> Iterator for Words<'a> {
 /// invalid (verified: `-1/tcp` and `4294967296` lines are skipped). Returns
 /// the value and how many bytes were used, 0 when there is no valid number.
 pub(crate) fn strtou32(s: &[u8], base: u32) -> (u32, usize) {
-    let mut i = s.iter().take_while(|&&c| is_c_space(c)).count();
-    let negative = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (negative, mut i) = strtoul_prefix(s);
     let mut radix = base;
     if base == 0 {
         radix = 10;

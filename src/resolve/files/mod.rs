@@ -22,6 +22,7 @@ mod fields;
 use core::ops::ControlFlow;
 
 pub use cache::{for_each_line, keyed, read_whole, Db, Line};
+pub(crate) use fields::strtoul_prefix;
 pub use fields::Words;
 pub use hosts::HostsLine;
 pub use nsswitch::{Action, Source, SourceItem, SourceList, Status};
