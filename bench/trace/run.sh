@@ -176,6 +176,49 @@ done
 echo
 fi
 
+# ---- start-up ------------------------------------------------------------------
+# fork+exec of /bin/true (no socket call) STARTUP_N times per run, sockshim
+# preloaded, untraced versus recording (SOCKSHIM_RECORD=DIR/rec.%p: each
+# process creates its own file), STARTUP_ROUNDS interleaved rounds; the extra
+# time per process is recording minus untraced of the same round (median and
+# p25-p75 over rounds); target: <= 500 us.
+startup_rounds=${STARTUP_ROUNDS:-11}
+startup_n=${STARTUP_N:-100}
+if [[ $startup_rounds -gt 0 ]]; then
+    st=$tmp/startup
+    mkdir -p "$st"
+    # one run: microseconds per fork+exec of /bin/true in MODE
+    startup_run() {
+        local w=(env LD_PRELOAD="$lib") t0 t1 i
+        [[ $1 == recording ]] && w+=("SOCKSHIM_RECORD=$st/rec.%p")
+        t0=$(date +%s%N)
+        for ((i = 0; i < startup_n; i++)); do "${w[@]}" /bin/true; done
+        t1=$(date +%s%N)
+        if [[ $1 == recording ]]; then
+            [[ $(find "$st" -name 'rec.*' | wc -l) -ge $startup_n ]] || { echo "bench/trace: start-up recording made fewer than $startup_n files" >&2; return 1; }
+            find "$st" -name 'rec.*' -delete
+        fi
+        echo $(((t1 - t0) / startup_n / 1000))
+    }
+    su_u="" su_r="" su_d=""
+    for ((r = 0; r < startup_rounds; r++)); do
+        order=(untraced recording)
+        ((r % 2)) && order=(recording untraced)
+        for m in "${order[@]}"; do
+            v=$(startup_run "$m") || exit 1
+            [[ $m == untraced ]] && a=$v || b=$v
+        done
+        su_u="$su_u $a" su_r="$su_r $b" su_d="$su_d $((b - a))"
+    done
+    quart() { echo "$1" | tr ' ' '\n' | grep . | sort -g | awk -v f="$2" '{ a[NR] = $1 } END { x = 1 + f * (NR - 1); i = int(x); printf "%.0f\n", (i >= NR) ? a[NR] : a[i] + (x - i) * (a[i + 1] - a[i]) }'; }
+    d50=$(quart "$su_d" 0.5) d25=$(quart "$su_d" 0.25) d75=$(quart "$su_d" 0.75)
+    met=$(awk -v d="$d50" -v q="$d25" 'BEGIN { print (d <= 500) ? "yes" : (q <= 500) ? "no (within noise)" : "no" }')
+    echo "| start-up: fork+exec /bin/true, $startup_n per run, $startup_rounds rounds | untraced us/process (median) | recording us/process (median) | extra us (median of rounds) | p25-p75 | target | met |"
+    echo "|---|---:|---:|---:|---|---|---|"
+    printf '| sockshim preloaded | %s | %s | %s | %s-%s | <= 500 | %s |\n' "$(quart "$su_u" 0.5)" "$(quart "$su_r" 0.5)" "$d50" "$d25" "$d75" "$met"
+    echo
+fi
+
 # ---- redis ---------------------------------------------------------------------
 if [[ $redis_rounds -le 0 || $have_redis == 0 ]]; then
     echo "redis: skipped (REDIS_ROUNDS=$redis_rounds, redis installed: $have_redis)"
