@@ -20,6 +20,7 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -692,6 +693,286 @@ static void herr_case(const char *prefix, int code)
     done("herror(%s%s%s) with h_errno %d", prefix ? "\"" : "", prefix ? prefix : "NULL", prefix ? "\"" : "", code);
 }
 
+/* ---- the static results of the non-_r functions ----------------------------------
+ *
+ * glibc keeps one static result per function per process (nss/getXXbyYY.c),
+ * inet_ntoa one buffer per thread (inet/inet_ntoa.c). */
+
+/* The classic walk: gethostbyname's h_addr_list, gethostbyaddr on each
+ * address, then the first result again (it must have survived). */
+static void walk(const char *name)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        struct hostent *h = F(gethostbyname)(name);
+        P("%s;", h ? "found" : "NULL");
+        if (!h)
+            continue;
+        for (char **a = h->h_addr_list; a && *a; a++) {
+            unsigned char addr[4];
+            memcpy(addr, *a, 4);
+            hex(addr, 4);
+            struct hostent *r = F(gethostbyaddr)(addr, 4, AF_INET);
+            P(" -> %s%s;", r ? "" : "NULL ", r ? r->h_name : herr_name(*herrp()));
+            P(" apart %d;", r != h);
+        }
+        P(" after:");
+        rec_hostent(h);
+    }
+    done("walk gethostbyname(\"%s\")'s addresses with gethostbyaddr", name);
+}
+
+/* gethostbyname, gethostbyname2 and gethostbyaddr keep their own results. */
+static void hosts_apart(const char *name)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        unsigned char a4[4] = {127, 0, 1, 1};
+        struct hostent *h1 = F(gethostbyname)(name);
+        struct hostent *h2 = F(gethostbyname2)(name, AF_INET6);
+        struct hostent *h3 = F(gethostbyaddr)(a4, 4, AF_INET);
+        struct hostent *h1b = F(gethostbyname)(name);
+        P("apart %d %d %d, again the same %d;", h1 != h2, h2 != h3, h1 != h3, h1 == h1b);
+        struct hostent *hs[] = {h1, h2, h3};
+        for (int i = 0; i < 3; i++) {
+            P(" [%d]", i);
+            if (hs[i])
+                rec_hostent(hs[i]);
+            else
+                P(" NULL");
+        }
+    }
+    done("gethostbyname/gethostbyname2(AF_INET6)/gethostbyaddr(\"%s\") results kept apart", name);
+}
+
+static void serv_apart(const char *name, int port)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        struct servent *a = F(getservbyname)(name, "tcp");
+        struct servent *b = F(getservbyport)(htons((uint16_t)port), "tcp");
+        struct servent *a2 = F(getservbyname)(name, NULL);
+        P("apart %d, again the same %d;", a != b, a == a2);
+        if (a)
+            rec_servent(a);
+        if (b)
+            rec_servent(b);
+    }
+    done("getservbyname(\"%s\") and getservbyport(%d) results kept apart", name, port);
+}
+
+/* A documented deviation (README): a failed non-_r call leaves the function's
+ * previous result whole; glibc's nss_files scan may have written over it.
+ * sockshim's side only. */
+static void failed_keeps(void)
+{
+    if (!bound_to_sockshim("getservbyname", (void *)&getservbyname)) {
+        diag("deviation checks skipped: not running on sockshim");
+        return;
+    }
+    struct servent *s = getservbyname("http", "tcp");
+    struct servent *none = getservbyname("no-such-service", "tcp");
+    ok(s && !none && s->s_name && strcmp(s->s_name, "http") == 0 && s->s_proto && strcmp(s->s_proto, "tcp") == 0 &&
+           ntohs((uint16_t)s->s_port) == 80,
+       "deviation: a failed getservbyname leaves the previous result whole (%s)", s && s->s_name ? s->s_name : "?");
+    struct hostent *h = gethostbyname("multi.hosts.test");
+    struct hostent *hn = gethostbyname("nothere.hosts.test");
+    ok(h && !hn && h->h_name && strcmp(h->h_name, "multi.hosts.test") == 0 && h->h_addr_list[0] &&
+           memcmp(h->h_addr_list[0], "\x7f\x00\x01\x01", 4) == 0,
+       "deviation: a failed gethostbyname leaves the previous result whole (%s)", h && h->h_name ? h->h_name : "?");
+}
+
+static void proto_apart(const char *name, int num)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        struct protoent *a = F(getprotobyname)(name);
+        struct protoent *b = F(getprotobynumber)(num);
+        P("apart %d;", a != b);
+        if (a)
+            rec_protoent(a);
+        if (b)
+            rec_protoent(b);
+    }
+    done("getprotobyname(\"%s\") and getprotobynumber(%d) results kept apart", name, num);
+}
+
+static void ntoa_twice(void)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        struct in_addr x = {htonl(0x01020304)}, y = {htonl(0xc0000201)};
+        char *a = F(inet_ntoa)(x);
+        char *b = F(inet_ntoa)(y);
+        P("same buffer %d; %s %s", a == b, a, b);
+    }
+    done("inet_ntoa twice");
+}
+
+/* Threads: a function's result is one per process (the pointer and what
+ * it holds are the last call's, whichever thread made it, and stay after
+ * that thread ends); inet_ntoa's buffer is the thread's own. */
+struct thread_seen {
+    struct hostent *h;
+    struct servent *s;
+    char *ntoa;
+};
+
+static void *thread_calls(void *arg)
+{
+    struct thread_seen *t = arg;
+    struct in_addr x = {htonl(0x0a000001)};
+    t->h = F(gethostbyname)("both.hosts.test");
+    t->s = F(getservbyname)("ssh", "tcp");
+    t->ntoa = F(inet_ntoa)(x);
+    return NULL;
+}
+
+static void threads_share(void)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        struct in_addr x = {htonl(0x01020304)};
+        struct hostent *h = F(gethostbyname)("multi.hosts.test");
+        struct servent *s = F(getservbyname)("http", "tcp");
+        char *ntoa = F(inet_ntoa)(x);
+        struct thread_seen t = {0};
+        pthread_t th;
+        if (pthread_create(&th, NULL, thread_calls, &t) != 0 || pthread_join(th, NULL) != 0) {
+            P("pthread failed;");
+            continue;
+        }
+        P("hostent shared %d, servent shared %d, inet_ntoa shared %d; main's inet_ntoa %s;", h == t.h, s == t.s,
+          ntoa == t.ntoa, ntoa);
+        if (h)
+            rec_hostent(h);
+        if (s)
+            rec_servent(s);
+    }
+    done("a thread's calls and the main thread's results (the thread has ended)");
+}
+
+/* ---- h_errno and errno after each call --------------------------------------------
+ *
+ * h_errno and errno are set to a sentinel before the call; *h_errnop of the
+ * _r forms too. Everything is recorded, found or not. */
+
+static void herr_nr(const char *name, int af)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        *herrp() = SENT;
+        errno = SENT;
+        struct hostent *h = af < 0 ? F(gethostbyname)(name) : F(gethostbyname2)(name, af);
+        int e = errno, g = *herrp();
+        P("%s; h_errno %s errno %d", h ? "found" : "NULL", herr_name(g), e);
+    }
+    if (af < 0)
+        done("gethostbyname(\"%s\"): h_errno, errno", name);
+    else
+        done("gethostbyname2(\"%s\", %s): h_errno, errno", name, fam_name(af));
+}
+
+static void herr_r(const char *name, int af, size_t buflen)
+{
+    begin();
+    for (side = 0; side < 2; side++) {
+        struct hostent he, *res = (struct hostent *)(uintptr_t)0x5e5e5e5e;
+        int herr = SENT, r;
+        *herrp() = SENT;
+        errno = SENT;
+        if (af < 0)
+            r = F(gethostbyname_r)(name, &he, rbuf[side], buflen, &res, &herr);
+        else
+            r = F(gethostbyname2_r)(name, af, &he, rbuf[side], buflen, &res, &herr);
+        int e = errno, g = *herrp();
+        P("ret %d %s; *h_errnop %s h_errno %s errno %d", r, res ? "found" : "NULL", herr_name(herr), herr_name(g), e);
+    }
+    if (af < 0)
+        done("gethostbyname_r(\"%s\", buflen %zu): h_errno, errno", name, buflen);
+    else
+        done("gethostbyname2_r(\"%s\", %s, buflen %zu): h_errno, errno", name, fam_name(af), buflen);
+}
+
+static void herr_addr(const char *ip, int len, size_t buflen)
+{
+    unsigned char a[16] = {0};
+    int type = strchr(ip, ':') ? AF_INET6 : AF_INET;
+    GLIBC(inet_pton)(type, ip, a);
+    begin();
+    for (side = 0; side < 2; side++) {
+        struct hostent he, *res = (struct hostent *)(uintptr_t)0x5e5e5e5e, *h;
+        int herr = SENT, r = 0;
+        *herrp() = SENT;
+        errno = SENT;
+        if (buflen) {
+            r = F(gethostbyaddr_r)(a, (socklen_t)len, type, &he, rbuf[side], buflen, &res, &herr);
+            h = res;
+        } else {
+            h = F(gethostbyaddr)(a, (socklen_t)len, type);
+        }
+        int e = errno, g = *herrp();
+        if (buflen)
+            P("ret %d %s; *h_errnop %s", r, h ? "found" : "NULL", herr_name(herr));
+        else
+            P("%s;", h ? "found" : "NULL");
+        P(" h_errno %s errno %d", herr_name(g), e);
+    }
+    if (buflen)
+        done("gethostbyaddr_r(%s, len %d, buflen %zu): h_errno, errno", ip, len, buflen);
+    else
+        done("gethostbyaddr(%s, len %d): h_errno, errno", ip, len);
+}
+
+/* Found and failing names of every kind: /etc/hosts, DNS (found, NXDOMAIN
+ * through the search list, SERVFAIL, no address of the type), numeric text
+ * (of the other family, not an address), not a host name, another family;
+ * and buffers too small for each. */
+static void herrno_cases(void)
+{
+    static const char *names[] = {
+        "multi.hosts.test", "nothere.hosts.test", "www.sockshim.test", "nothere.sockshim.test", "x.fail.sockshim.test",
+        "mxonly.sockshim.test", "v6only.sockshim.test", "::1", "1.2.3.4", "1.2.3.4.5", "1.2.3.4.", "bad..name",
+    };
+    static const size_t buflens[] = {8, 60, 200, 4096};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        herr_nr(names[i], -1);
+        herr_nr(names[i], AF_INET6);
+        herr_nr(names[i], 1);
+        for (size_t b = 0; b < sizeof buflens / sizeof buflens[0]; b++) {
+            herr_r(names[i], -1, buflens[b]);
+            herr_r(names[i], AF_INET6, buflens[b]);
+        }
+    }
+    static const struct { const char *ip; int len; } addrs[] = {
+        {"127.0.1.1", 4}, {"192.0.2.10", 4}, {"192.0.2.99", 4}, {"::", 16}, {"2001:db8::99", 16},
+        {"127.0.0.1", 3}, {"::ffff:192.0.2.99", 16},
+    };
+    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+        herr_addr(addrs[i].ip, addrs[i].len, 0);
+        for (size_t b = 0; b < sizeof buflens / sizeof buflens[0]; b++)
+            herr_addr(addrs[i].ip, addrs[i].len, buflens[b]);
+    }
+}
+
+static void group_statics(void)
+{
+    walk("multi.hosts.test");
+    walk("multi.sockshim.test");
+    walk("localhost");
+    walk("nothere.sockshim.test");
+    hosts_apart("both.hosts.test");
+    hosts_apart("www.sockshim.test");
+    serv_apart("http", 22);
+    serv_apart("domain", 80);
+    proto_apart("tcp", 17);
+    proto_apart("udp", 6);
+    ntoa_twice();
+    threads_share();
+    failed_keeps();
+    herrno_cases();
+}
+
 /* ---- the groups ---------------------------------------------------------------- */
 
 static void group_numeric(void)
@@ -1232,7 +1513,7 @@ int main(int argc, char **argv)
         {"numeric", group_numeric}, {"files", group_files},         {"services", group_services},
         {"dns", group_dns},         {"search", group_search},       {"few", group_few}, {"nosource", group_nosource},
         {"slow", group_slow},       {"addrconfig", group_addrconfig}, {"custom_db", group_custom_db},
-        {"reload", group_reload},
+        {"reload", group_reload},   {"statics", group_statics},
     };
     if (argc < 2) {
         printf("Bail out! usage: diff_resolve GROUP [prove]\n");

@@ -331,6 +331,7 @@ run_tap numeric 120 -- "$OUT/diff_resolve" numeric "${prove[@]+"${prove[@]}"}"
 group files files "${BASIC[@]}"
 group services services "${BASIC[@]}"
 group dns dns "${BASIC[@]}"
+group statics statics "${BASIC[@]}"
 group search-ndots1 search "${BASIC[@]}"
 expect_getent "ndots:1, search a b" dotted.zz 192.0.2.35
 expect_getent "ndots:1, search a b" dual 192.0.2.32

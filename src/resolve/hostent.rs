@@ -138,9 +138,8 @@ pub struct Entry {
     /// What a successful `_r` call leaves in `*h_errnop` (None: untouched).
     pub h_errno: Option<i32>,
     /// What it leaves in the thread's `h_errno` on the side (None:
-    /// untouched): glibc's `res_search` sets HOST_NOT_FOUND as it starts
-    /// and leaves it there when it succeeds. The non-_r forms, which store
-    /// only a nonzero `*h_errnop`, then report it.
+    /// untouched): see `Failure::global_h_errno`. The non-_r forms, which
+    /// store only a nonzero `*h_errnop`, then report it.
     pub global_h_errno: Option<i32>,
 }
 
@@ -153,6 +152,20 @@ pub struct Failure {
     pub ret: i32,
     /// errno afterwards (None: untouched).
     pub errno: Option<i32>,
+    /// What the call leaves in the thread's `h_errno` on the side (None:
+    /// untouched). Only nss_dns writes it, through glibc's resolver
+    /// (`RES_SET_H_ERRNO` in res_query.c): `res_search` sets HOST_NOT_FOUND
+    /// as it starts and leaves it when a query is answered (even if the
+    /// answer is then unusable, or too big for the buffer); a failed query
+    /// leaves its own code, which nss_dns also stores in `*h_errnop`. The
+    /// checks nss_dns makes before it queries (the name, the family, the
+    /// buffer), nss_files and `digits_dots` leave it alone. The last
+    /// source that queried decides.
+    pub global_h_errno: Option<i32>,
+    /// Answered by `digits_dots` (numeric text): the non-_r forms then
+    /// leave errno alone (glibc's getXXbyYY.c answers numeric text itself,
+    /// without the `_r` call that sets errno).
+    pub numeric: bool,
 }
 
 /// The result of a call.
@@ -169,7 +182,25 @@ pub(crate) const RANGE: Failure = Failure {
     h_errno: Some(NETDB_INTERNAL),
     ret: libc::ERANGE,
     errno: Some(libc::ERANGE),
+    global_h_errno: None,
+    numeric: false,
 };
+
+impl Answer {
+    /// The answer with the thread's `h_errno` as the sources left it.
+    fn with_global(self, global: Option<i32>) -> Answer {
+        match self {
+            Answer::Found(e) => Answer::Found(Entry {
+                global_h_errno: global,
+                ..e
+            }),
+            Answer::Failed(f) => Answer::Failed(Failure {
+                global_h_errno: global,
+                ..f
+            }),
+        }
+    }
+}
 
 /// What one source said.
 #[allow(clippy::large_enum_variant)]
@@ -188,16 +219,22 @@ fn failure(status: Status, h_errno: Option<i32>, errno: i32) -> Failure {
             h_errno,
             ret: 0,
             errno: Some(0),
+            global_h_errno: None,
+            numeric: false,
         },
         Status::TryAgain if h_errno != Some(NETDB_INTERNAL) => Failure {
             h_errno,
             ret: libc::EAGAIN,
             errno: Some(libc::EAGAIN),
+            global_h_errno: None,
+            numeric: false,
         },
         _ => Failure {
             h_errno,
             ret: errno,
             errno: Some(errno),
+            global_h_errno: None,
+            numeric: false,
         },
     }
 }
@@ -240,6 +277,8 @@ fn no_service(errno: i32) -> Failure {
         h_errno: Some(h_errno),
         ret,
         errno: Some(ret),
+        global_h_errno: None,
+        numeric: false,
     }
 }
 
@@ -256,13 +295,15 @@ pub fn by_name(src: &mut dyn Sources, name: &[u8], af: i32, room: Option<Room>) 
         AF_INET6 => Some(Family::V6),
         _ => None,
     };
+    let mut global = None;
     walk_sources(src, &mut |src, source| match source {
         Source::Files => files_by_name(src, name, af, family, room),
-        _ => match dns_by_name(src, name, af, family) {
+        _ => match dns_by_name(src, name, af, family, &mut global) {
             SourceAnswer::Found(e) if !fits(&e.need, room) => SourceAnswer::Range,
             s => s,
         },
     })
+    .with_global(global)
 }
 
 /// glibc's `__nss_hostname_digits_dots`: numeric text is answered (or
@@ -294,7 +335,10 @@ fn digits_dots(name: &[u8], af: i32, room: Option<Room>) -> Option<Answer> {
         (false, _) => None,
     };
     let Some(addr) = addr else {
-        return Some(Answer::Failed(failure(Status::NotFound, Some(HOST_NOT_FOUND), 0)));
+        return Some(Answer::Failed(Failure {
+            numeric: true,
+            ..failure(Status::NotFound, Some(HOST_NOT_FOUND), 0)
+        }));
     };
     let mut host = Host::new();
     host.name.set(name);
@@ -438,8 +482,15 @@ pub fn res_hnok(name: &[u8]) -> bool {
     labels.all(|l| l.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'))
 }
 
-/// nss_dns by name.
-fn dns_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Family>) -> SourceAnswer {
+/// nss_dns by name; `global` is the thread's `h_errno` as glibc's
+/// resolver leaves it (see `Failure::global_h_errno`).
+fn dns_by_name(
+    src: &mut dyn Sources,
+    name: &[u8],
+    af: i32,
+    family: Option<Family>,
+    global: &mut Option<i32>,
+) -> SourceAnswer {
     if !res_hnok(name) {
         return not_found(HOST_NOT_FOUND);
     }
@@ -447,7 +498,19 @@ fn dns_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Famil
         return SourceAnswer::Failed(Status::Unavail, Some(NO_DATA), libc::EAFNOSUPPORT);
     };
     let mut answer = DnsAddrs::default();
-    match src.dns_addrs(name, family, &mut answer) {
+    let r = src.dns_addrs(name, family, &mut answer);
+    // A query answered (even if unusable) leaves res_search's first
+    // HOST_NOT_FOUND; a failed one its own code, as `*h_errnop` says.
+    *global = Some(match r {
+        Ok(()) => HOST_NOT_FOUND,
+        // NXDOMAIN, or answered without an address (`no_address`).
+        Err(LookupError::NotFound) => HOST_NOT_FOUND,
+        Err(LookupError::NoData) => NO_DATA,
+        Err(LookupError::TryAgain) => TRY_AGAIN,
+        Err(LookupError::NoRecovery) => NO_RECOVERY,
+        Err(LookupError::System(_) | LookupError::NoService(_)) => NETDB_INTERNAL,
+    });
+    match r {
         Ok(()) if answer.len > 0 => {}
         Ok(()) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
         Err(LookupError::NotFound) if answer.no_address => {
@@ -498,7 +561,7 @@ fn dns_by_name(src: &mut dyn Sources, name: &[u8], af: i32, family: Option<Famil
         layout: Layout::Sequential,
         need,
         h_errno: Some(NETDB_SUCCESS),
-        global_h_errno: Some(HOST_NOT_FOUND),
+        global_h_errno: None,
     })
 }
 
@@ -512,12 +575,16 @@ pub fn by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
             h_errno: Some(HOST_NOT_FOUND),
             ret: libc::ENOENT,
             errno: None,
+            global_h_errno: None,
+            numeric: false,
         });
     }
+    let mut global = None;
     walk_sources(src, &mut |src, source| match source {
         Source::Files => files_by_addr(src, addr, af, room),
-        _ => dns_by_addr(src, addr, af, room),
+        _ => dns_by_addr(src, addr, af, room, &mut global),
     })
+    .with_global(global)
 }
 
 /// nss_files by address: the first line whose address (as the family sees
@@ -579,7 +646,13 @@ fn files_by_addr(src: &mut dyn Sources, want: &[u8], af: i32, room: Option<Room>
 /// `::1`) is asked and answered as IPv4; a length shorter than the
 /// family's, or another family, is EAFNOSUPPORT; a longer one is accepted
 /// (its first bytes are asked, all of them are copied into the answer).
-fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) -> SourceAnswer {
+fn dns_by_addr(
+    src: &mut dyn Sources,
+    addr: &[u8],
+    af: i32,
+    room: Option<Room>,
+    global: &mut Option<i32>,
+) -> SourceAnswer {
     // The two address pointers come first, even before the checks.
     if !fits(&Need::from_fn(|k| up(k, PTR) - k + 2 * PTR), room) {
         return SourceAnswer::Range;
@@ -606,14 +679,22 @@ fn dns_by_addr(src: &mut dyn Sources, addr: &[u8], af: i32, room: Option<Room>) 
         _ => return SourceAnswer::Failed(Status::Unavail, Some(NETDB_INTERNAL), libc::EAFNOSUPPORT),
     };
     let mut buf = [0u8; 256];
-    let n = match src.dns_ptr(&query, &mut buf) {
+    // res_query failed: nss_dns says NOTFOUND with its h_errno, which
+    // res_query left in the thread's too; an answered query leaves it.
+    let h = match src.dns_ptr(&query, &mut buf) {
+        Ok(n) => Ok(n),
+        Err(LookupError::NotFound) => Err(HOST_NOT_FOUND),
+        Err(LookupError::NoData) => Err(NO_DATA),
+        Err(LookupError::TryAgain) => Err(TRY_AGAIN),
+        Err(LookupError::NoRecovery) => Err(NO_RECOVERY),
+        Err(LookupError::System(_) | LookupError::NoService(_)) => Err(NETDB_INTERNAL),
+    };
+    let n = match h {
         Ok(n) => n,
-        // res_query failed: nss_dns says NOTFOUND with its h_errno.
-        Err(LookupError::NotFound) => return not_found(HOST_NOT_FOUND),
-        Err(LookupError::NoData) => return not_found(NO_DATA),
-        Err(LookupError::TryAgain) => return not_found(TRY_AGAIN),
-        Err(LookupError::NoRecovery) => return not_found(NO_RECOVERY),
-        Err(LookupError::System(_) | LookupError::NoService(_)) => return not_found(NETDB_INTERNAL),
+        Err(h) => {
+            *global = Some(h);
+            return not_found(h);
+        }
     };
     let mut host = Host::new();
     host.name.set(buf.get(..n).unwrap_or(&[]));
@@ -865,6 +946,68 @@ notanaddress\tbad.hosts.test\n\
             fail(by_name(&mut Fake, b"1.2.3.4.5", AF_INET, r)).0,
             Some(HOST_NOT_FOUND)
         );
+    }
+
+    /// The thread's h_errno on the side: only nss_dns's queries write it
+    /// (res_search's HOST_NOT_FOUND when answered, the failure's own code
+    /// otherwise); files, numeric text and nss_dns's own checks leave it.
+    #[test]
+    fn global_h_errno_as_glibc() {
+        let global = |a: Answer| match a {
+            Answer::Failed(f) => (f.h_errno, f.global_h_errno, f.numeric),
+            Answer::Found(e) => (e.h_errno, e.global_h_errno, false),
+        };
+        // Found in /etc/hosts: untouched.
+        assert_eq!(
+            global(by_name(&mut Fake, b"multi.hosts.test", AF_INET, None)),
+            (Some(HOST_NOT_FOUND), None, false)
+        );
+        // Found by DNS: res_search's first HOST_NOT_FOUND stays.
+        assert_eq!(
+            global(by_name(&mut Fake, b"v4only.sockshim.test", AF_INET, None)),
+            (Some(NETDB_SUCCESS), Some(HOST_NOT_FOUND), false)
+        );
+        // NXDOMAIN: both say HOST_NOT_FOUND.
+        assert_eq!(
+            global(by_name(&mut Fake, b"nothere.sockshim.test", AF_INET, None)),
+            (Some(HOST_NOT_FOUND), Some(HOST_NOT_FOUND), false)
+        );
+        // Answered but unusable (a CNAME only): NO_RECOVERY, the side one
+        // res_search's HOST_NOT_FOUND.
+        assert_eq!(
+            global(by_name(&mut Fake, b"cn1.sockshim.test", AF_INET6, None)),
+            (Some(NO_RECOVERY), Some(HOST_NOT_FOUND), false)
+        );
+        // Too small a buffer for the files scan: ERANGE before any query.
+        let Answer::Failed(f) = by_name(
+            &mut Fake,
+            b"v4only.sockshim.test",
+            AF_INET,
+            Some(Room { addr: 0x1001, len: 318 }),
+        ) else {
+            panic!()
+        };
+        assert_eq!((f.ret, f.global_h_errno), (libc::ERANGE, None));
+        // nss_dns's own checks (family, host name) ask nothing.
+        assert_eq!(global(by_name(&mut Fake, b"localhost", 1, None)).1, None);
+        let long = [b"abc.".repeat(62), b"sockshim.test".to_vec()].concat();
+        assert_eq!(global(by_name(&mut Fake, &long, AF_INET, None)).1, None);
+        // Numeric text of the other family: HOST_NOT_FOUND, nothing on the
+        // side, and marked numeric (the non-_r forms leave errno alone).
+        assert_eq!(
+            global(by_name(&mut Fake, b"::1", AF_INET, None)),
+            (Some(HOST_NOT_FOUND), None, true)
+        );
+        assert!(!global(by_name(&mut Fake, b"1.2.3.4.", AF_INET, None)).2);
+        // By address: a failed PTR query writes its code; files and an
+        // answered query leave it.
+        assert_eq!(
+            global(by_addr(&mut Fake, &[192, 0, 2, 99], AF_INET, None)),
+            (Some(HOST_NOT_FOUND), Some(HOST_NOT_FOUND), false)
+        );
+        assert_eq!(global(by_addr(&mut Fake, &[127, 0, 1, 1], AF_INET, None)).1, None);
+        assert_eq!(global(by_addr(&mut Fake, &[192, 0, 2, 10], AF_INET, None)).1, None);
+        assert_eq!(global(by_addr(&mut Fake, &[127, 0, 0], AF_INET, None)).1, None);
     }
 
     #[test]

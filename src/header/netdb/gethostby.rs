@@ -3,15 +3,23 @@
 //! The lookups, their glibc 2.36 results and how much of a `_r` caller's
 //! buffer glibc needs are the safe core's (`resolve::hostent`); this skin
 //! lays the entry out in the buffer as glibc would (never needing more than
-//! glibc), and stores `*result`, `h_errno` and errno. The non-_r forms use a
-//! per-thread hostent and a buffer grown to fit (tls.c). `RES_USE_INET6` is
-//! not supported (glibc deprecates it): IPv4 results are never mapped.
+//! glibc), and stores `*result`, `h_errno` and errno. The non-_r forms each
+//! publish into their own static hostent and buffer, one per function per
+//! process as glibc's (`statics`). `RES_USE_INET6` is not supported (glibc
+//! deprecates it): IPv4 results are never mapped.
+//!
+//! The thread's `h_errno` after a `_r` call is what glibc's resolver leaves
+//! there on the side (`Failure::global_h_errno`: nss_dns's queries only),
+//! found or not; `*h_errnop` is the call's own answer. The non-_r forms
+//! store a nonzero `*h_errnop` over it (glibc's getXXbyYY.c), and leave
+//! errno alone for numeric text, found or not.
 
 use core::ffi::{c_char, c_int, c_void};
 use core::mem::size_of;
 use core::ptr;
 
 use super::events::{c_str, ALIAS_MAX, NAME_MAX};
+use super::statics::{Published, Static, STATIC_BUF};
 use super::*;
 use crate::header::capture::accepted;
 use crate::header::errno::set_errno;
@@ -24,15 +32,7 @@ use crate::trace::event::ADDR_MAX;
 use crate::trace::netdb::{ResolveAux, H_ERRNO_UNSET, RESULTS_MAX};
 use crate::trace::Func;
 
-/// The least per-thread buffer of the non-_r calls.
-const TLS_BUF: usize = 8192;
 const PTR: usize = size_of::<*mut c_char>();
-
-extern "C" {
-    fn sockshim_tls_hostent() -> *mut hostent;
-    fn sockshim_tls_hostbuf() -> *mut *mut c_char;
-    fn sockshim_tls_hostbuf_len() -> *mut usize;
-}
 
 fn up(x: usize, align: usize) -> usize {
     x.div_ceil(align) * align
@@ -159,6 +159,9 @@ unsafe fn finish_r(
             *h_errnop = h;
         }
     }
+    if let Some(h) = f.global_h_errno {
+        set_h_errno(h);
+    }
     if let Some(e) = f.errno {
         set_errno(Errno(e));
     }
@@ -176,48 +179,41 @@ pub(crate) struct RetH {
     pub h: Option<c_int>,
 }
 
-/// A failure of a non-_r call: h_errno unless 0 or untouched, and errno.
+/// A failure of a non-_r call: the resolver's h_errno, then the call's
+/// own unless 0 or untouched; errno, unless numeric text was refused.
 fn fail_static(f: Failure) -> *mut hostent {
-    if let Some(h) = f.h_errno.filter(|&h| h != 0) {
+    if let Some(h) = f.h_errno.filter(|&h| h != 0).or(f.global_h_errno) {
         set_h_errno(h);
     }
-    if let Some(e) = f.errno {
+    if let Some(e) = f.errno.filter(|_| !f.numeric) {
         set_errno(Errno(e));
     }
     ptr::null_mut()
 }
 
-/// The non-_r ending: the per-thread entry in a buffer grown to fit.
-fn finish_static(a: Answer, caller: &[u8]) -> *mut hostent {
+/// The non-_r ending: the entry published in `which`'s static hostent, its
+/// buffer grown to fit (the lock held only for the copy).
+fn finish_static(which: Static, a: Answer, caller: &[u8]) -> *mut hostent {
     let e = match a {
         Answer::Found(e) => e,
         Answer::Failed(f) => return fail_static(f),
     };
-    // SAFETY: tls.c's per-thread hostent, buffer pointer and length.
-    let (he, bufp, lenp) = unsafe {
-        (
-            sockshim_tls_hostent(),
-            sockshim_tls_hostbuf(),
-            sockshim_tls_hostbuf_len(),
-        )
-    };
-    // SAFETY: `bufp` and `lenp` are this thread's own slots; the buffer is
-    // ours (malloc'd below, 16-aligned).
-    unsafe {
-        let need = e.need.at(0).max(TLS_BUF);
-        if (*bufp).is_null() || *lenp < need {
-            free((*bufp).cast());
-            *bufp = malloc(need).cast::<c_char>();
-            *lenp = if (*bufp).is_null() { 0 } else { need };
-        }
-        if (*bufp).is_null() || !fill(&e, caller, he, *bufp, *lenp) {
-            return fail_static(Failure {
-                h_errno: Some(NETDB_INTERNAL),
-                ret: libc::ENOMEM,
-                errno: Some(libc::ENOMEM),
-            });
-        }
+    // statics.c's buffers are malloc'd (16-aligned): the need at 0.
+    let slot = Published::<hostent>::enter(which, e.need.at(0).max(STATIC_BUF));
+    // SAFETY: `slot` is locked: its hostent and `len` bytes of buffer are
+    // ours until it drops.
+    if slot.buf.is_null() || !unsafe { fill(&e, caller, slot.ent, slot.buf, slot.len) } {
+        drop(slot);
+        return fail_static(Failure {
+            h_errno: Some(NETDB_INTERNAL),
+            ret: libc::ENOMEM,
+            errno: Some(libc::ENOMEM),
+            global_h_errno: e.global_h_errno,
+            numeric: false,
+        });
     }
+    let he = slot.ent;
+    drop(slot);
     // glibc's non-_r calls never store NETDB_SUCCESS; a numeric answer
     // leaves errno alone, a looked-up one leaves the `_r` form's 0.
     if let Some(h) = e.h_errno.filter(|&h| h != 0).or(e.global_h_errno) {
@@ -339,10 +335,10 @@ pub unsafe extern "C" fn gethostbyaddr_r(
 ///
 /// # Safety
 /// `name` is NULL or a C string.
-unsafe fn by_name2(name: *const c_char, af: c_int) -> *mut hostent {
+unsafe fn by_name2(which: Static, name: *const c_char, af: c_int) -> *mut hostent {
     // SAFETY: `name` is a C string (the contract).
     let name = unsafe { c_opt(name) }.unwrap_or(&[]);
-    finish_static(core_hostent::by_name(&mut system_sources(), name, af, None), &[])
+    finish_static(which, core_hostent::by_name(&mut system_sources(), name, af, None), &[])
 }
 
 #[no_mangle]
@@ -351,7 +347,7 @@ pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut 
         Func::Gethostbyname2,
         [ptr_arg(name), af as u64, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
-        || unsafe { by_name2(name, af) },
+        || unsafe { by_name2(Static::Gethostbyname2, name, af) },
         // SAFETY: the name passed and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
     )
@@ -363,7 +359,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
         Func::Gethostbyname,
         [ptr_arg(name), 0, 0, 0, 0, 0],
         // SAFETY: forwarded contract.
-        || unsafe { by_name2(name, libc::AF_INET) },
+        || unsafe { by_name2(Static::Gethostbyname, name, libc::AF_INET) },
         // SAFETY: the name passed and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
     )
@@ -377,7 +373,8 @@ pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int)
         || {
             // SAFETY: `addr` holds `len` bytes (the contract).
             let caller = unsafe { addr_slice(addr, len) };
-            finish_static(core_hostent::by_addr(&mut system_sources(), caller, af, None), caller)
+            let a = core_hostent::by_addr(&mut system_sources(), caller, af, None);
+            finish_static(Static::Gethostbyaddr, a, caller)
         },
         // SAFETY: the address passed (`len` bytes) and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, ptr::null(), addr, len, he) },

@@ -7,6 +7,7 @@
 //! - `getaddrinfo`: getaddrinfo, freeaddrinfo (one malloc block per list);
 //! - `getnameinfo`: getnameinfo;
 //! - `gethostby`: gethostbyname/2/addr and their `_r` forms;
+//! - `statics`: the non-_r functions' static results, one per function;
 //! - `strings`: gai_strerror, hstrerror, herror.
 
 use core::ffi::{c_char, c_int};
@@ -19,6 +20,7 @@ mod events;
 mod getaddrinfo;
 pub(crate) mod gethostby;
 mod getnameinfo;
+mod statics;
 mod strings;
 
 pub mod protocols;

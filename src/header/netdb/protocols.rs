@@ -2,7 +2,8 @@
 //! /etc/protocols, read by `crate::resolve::files` as glibc's nss_files
 //! reads it. Same contract as the services functions (`services.rs`):
 //! case-sensitive names and aliases, 0 / `ERANGE` / the file's errno from
-//! the `_r` forms, per-thread storage for the others.
+//! the `_r` forms, the function's own static result (shared by all
+//! threads, as glibc's) for the others.
 
 use core::ffi::{c_char, c_int};
 use core::ptr;
@@ -10,6 +11,7 @@ use core::ptr;
 use super::super::errno::set_errno;
 use super::events::{alias_list, c_str, NAME_MAX};
 use super::services::{c_bytes, caller_buf, out, with_thread_buffer};
+use super::statics::{Arena, Publish, Static};
 use crate::header::trace::Cap;
 use crate::header::trace::{self, ptr_arg};
 use crate::resolve::files::entry::{self, Entry, Outcome};
@@ -25,7 +27,7 @@ pub struct protoent {
 }
 
 extern "C" {
-    /// The calling thread's `protoent` (src/resolve/files/tls.c).
+    /// The calling thread's scratch `protoent` (src/resolve/files/tls.c).
     fn sockshim_tls_protoent() -> *mut protoent;
 }
 
@@ -144,7 +146,8 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
         [ptr_arg(name), 0, 0, 0, 0, 0],
         // SAFETY: the caller's string; the thread's own storage.
         || unsafe {
-            with_thread_buffer(PROTOCOLS_BUF, sockshim_tls_protoent(), |r, b, l, res| {
+            let into = Static::Getprotobyname;
+            with_thread_buffer(PROTOCOLS_BUF, sockshim_tls_protoent(), into, |r, b, l, res| {
                 by_name_r(name, r, b, l, res)
             })
         },
@@ -160,13 +163,34 @@ pub unsafe extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
         [proto as u32 as u64, 0, 0, 0, 0, 0],
         // SAFETY: the thread's own storage.
         || unsafe {
-            with_thread_buffer(PROTOCOLS_BUF, sockshim_tls_protoent(), |r, b, l, res| {
+            let into = Static::Getprotobynumber;
+            with_thread_buffer(PROTOCOLS_BUF, sockshim_tls_protoent(), into, |r, b, l, res| {
                 by_number_r(proto, r, b, l, res)
             })
         },
         // SAFETY: the entry returned.
         |cap, &pe| unsafe { protoent_event(cap, None, pe, 0) },
     )
+}
+
+// SAFETY: a protoent a lookup filled: its name is a C string and its alias
+// list is NULL-terminated (the trait's contract).
+unsafe impl Publish for protoent {
+    fn size(&self) -> usize {
+        // SAFETY: the trait's contract.
+        unsafe { Arena::strings_size(&[self.p_name]) + Arena::list_size(self.p_aliases) }
+    }
+
+    fn copy(&self, to: &mut Arena) -> Self {
+        // SAFETY: the trait's contract.
+        unsafe {
+            protoent {
+                p_aliases: to.list(self.p_aliases),
+                p_name: to.string(self.p_name),
+                p_proto: self.p_proto,
+            }
+        }
+    }
 }
 
 // ---- the trace event of this call ----

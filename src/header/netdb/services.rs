@@ -6,15 +6,17 @@
 //! matches any protocol; the port is compared in network byte order, as
 //! an `int`. The `_r` forms return 0 (errno set to 0) with `*result` the
 //! entry or NULL when there is none, `ERANGE` (errno too) when the buffer is
-//! too small, and the errno of a file that cannot be read. The others
-//! return per-thread storage, growing their buffer on `ERANGE` from 1024
-//! bytes as glibc does.
+//! too small, and the errno of a file that cannot be read. The others look
+//! up into the thread's scratch buffer (grown on `ERANGE` from 1024 bytes,
+//! as glibc grows its own) and publish a found entry into the function's
+//! own static result, shared by all threads as glibc's is (`statics`).
 
 use core::ffi::{c_char, c_int, CStr};
 use core::ptr;
 
 use super::super::errno::set_errno;
 use super::events::{alias_list, c_str, NAME_MAX};
+use super::statics::{Arena, Publish, Static};
 use crate::header::trace::Cap;
 use crate::header::trace::{self, ptr_arg};
 use crate::resolve::files::entry::{self, Entry, Outcome};
@@ -32,7 +34,7 @@ pub struct servent {
 }
 
 extern "C" {
-    /// The calling thread's `servent` (src/resolve/files/tls.c).
+    /// The calling thread's scratch `servent` (src/resolve/files/tls.c).
     fn sockshim_tls_servent() -> *mut servent;
     /// The calling thread's buffer `which`, at least `want` bytes (tls.c).
     pub(super) fn sockshim_tls_netdb_buf(which: c_int, want: usize, len: *mut usize) -> *mut c_char;
@@ -148,13 +150,37 @@ unsafe fn by_port_r(
 }
 
 /// The non-`_r` form of a services or protocols lookup: the `_r` one with
-/// the thread's buffer `which` (doubled while it is too small) and the
-/// thread's result `entry`.
+/// the thread's scratch buffer `which` (doubled while it is too small) and
+/// scratch struct `entry`, then the entry found published into function
+/// `into`'s static result by `publish` (NULL and ENOMEM if it cannot be).
 ///
 /// # Safety
-/// `entry` is this thread's result struct (from tls.c); `lookup` is a `_r`
+/// `entry` is this thread's scratch struct (from tls.c); `lookup` is a `_r`
 /// call with the caller's other arguments.
-pub(super) unsafe fn with_thread_buffer<T>(
+pub(super) unsafe fn with_thread_buffer<T: Publish>(
+    which: c_int,
+    entry: *mut T,
+    into: Static,
+    lookup: impl Fn(*mut T, *mut c_char, usize, *mut *mut T) -> c_int,
+) -> *mut T {
+    // SAFETY: the caller's contract.
+    let found = unsafe { scratch_lookup(which, entry, lookup) };
+    // SAFETY: a non-NULL `found` is `entry`, which `lookup` filled with
+    // strings and lists in the thread's scratch buffer.
+    match unsafe { found.as_ref() } {
+        None => ptr::null_mut(),
+        Some(found) => found.publish(into).unwrap_or_else(|| {
+            set_errno(Errno(libc::ENOMEM));
+            ptr::null_mut()
+        }),
+    }
+}
+
+/// The `_r` lookup into the thread's scratch storage.
+///
+/// # Safety
+/// As `with_thread_buffer`.
+unsafe fn scratch_lookup<T>(
     which: c_int,
     entry: *mut T,
     lookup: impl Fn(*mut T, *mut c_char, usize, *mut *mut T) -> c_int,
@@ -232,7 +258,8 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
         [ptr_arg(name), ptr_arg(proto), 0, 0, 0, 0],
         // SAFETY: the caller's strings; the thread's own storage.
         || unsafe {
-            with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), |r, b, l, res| {
+            let into = Static::Getservbyname;
+            with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), into, |r, b, l, res| {
                 by_name_r(name, proto, r, b, l, res)
             })
         },
@@ -248,13 +275,35 @@ pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mu
         [port as u32 as u64, ptr_arg(proto), 0, 0, 0, 0],
         // SAFETY: the caller's string; the thread's own storage.
         || unsafe {
-            with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), |r, b, l, res| {
+            let into = Static::Getservbyport;
+            with_thread_buffer(SERVICES_BUF, sockshim_tls_servent(), into, |r, b, l, res| {
                 by_port_r(port, proto, r, b, l, res)
             })
         },
         // SAFETY: the string passed and the entry returned.
         |cap, &se| unsafe { servent_event(cap, None, proto, se, 0) },
     )
+}
+
+// SAFETY: a servent a lookup filled: its strings are C strings and its
+// alias list is NULL-terminated (the trait's contract).
+unsafe impl Publish for servent {
+    fn size(&self) -> usize {
+        // SAFETY: the trait's contract.
+        unsafe { Arena::strings_size(&[self.s_name, self.s_proto]) + Arena::list_size(self.s_aliases) }
+    }
+
+    fn copy(&self, to: &mut Arena) -> Self {
+        // SAFETY: the trait's contract.
+        unsafe {
+            servent {
+                s_aliases: to.list(self.s_aliases),
+                s_name: to.string(self.s_name),
+                s_port: self.s_port,
+                s_proto: to.string(self.s_proto),
+            }
+        }
+    }
 }
 
 // ---- the trace event of this call ----

@@ -1,8 +1,9 @@
-/* Per-thread storage for getservbyname, getservbyport, getprotobyname and
- * getprotobynumber: the returned struct and a buffer that grows on ERANGE
- * as glibc's own static buffer does (glibc shares one for all threads;
- * sockshim gives each thread its own). initial-exec TLS: no allocation to
- * reach it. A thread's buffers are freed when it exits (a pthread key
+/* Per-thread scratch storage for getservbyname, getservbyport,
+ * getprotobyname and getprotobynumber: the struct and buffer (grown on
+ * ERANGE as glibc's own static buffer is) a lookup is done into, without a
+ * lock, before the entry found is published into the function's own
+ * static result (src/header/netdb/statics.c), which all threads share as
+ * glibc's. initial-exec TLS: no allocation to reach it. A thread's buffers are freed when it exits (a pthread key
  * destructor), so nothing is lost under valgrind. */
 #include <netdb.h>
 #include <pthread.h>
