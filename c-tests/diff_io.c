@@ -996,6 +996,62 @@ static void msg_cases(void)
     DONE("recvmsg: empty stream, MSG_DONTWAIT, msg_flags untouched");
     CASE { int fd = mkfd(K_UDP); struct msghdr m = {0}; char ctl[64]; m.msg_control = ctl; m.msg_controllen = sizeof ctl; iov[0] = (struct iovec){buf, 16}; m.msg_iov = iov; m.msg_iovlen = 1; CALL(recvmsg, fd, &m, MSG_ERRQUEUE); rec_msghdr(&m); }
     DONE("recvmsg: UDP MSG_ERRQUEUE empty");
+
+    /* A name room too small for the sender's address, ending at a PROT_NONE
+     * page: the kernel writes the room's bytes and sets the whole length
+     * (16), so nothing may read past the room. Header (or address length)
+     * on the stack and on the heap (a tracer cannot read those before the
+     * call for free). Room 0 points into the PROT_NONE page itself. */
+    static const unsigned rooms[] = {0, 4, 15, 16};
+    for (int call = 0; call < 3; call++)
+        for (int heap = 0; heap < 2; heap++)
+            for (unsigned r = 0; r < sizeof rooms / sizeof rooms[0]; r++) {
+                CASE {
+                    int fd = mkfd(K_UDP_CONN);
+                    char *name = EDGEP + 4096 - rooms[r];
+                    char b16[16];
+                    struct iovec v = {b16, sizeof b16};
+                    memset(b16, 0xAA, sizeof b16);
+                    memset(EDGEP + 4096 - 16, 'E', 16);
+                    if (call == 0) {
+                        struct msghdr st, *m = heap ? calloc(1, sizeof *m) : &st;
+                        memset(m, 0, sizeof *m);
+                        m->msg_name = name;
+                        m->msg_namelen = rooms[r];
+                        m->msg_iov = &v;
+                        m->msg_iovlen = 1;
+                        CALL(recvmsg, fd, m, MSG_DONTWAIT);
+                        rec_msghdr(m);
+                        if (heap)
+                            free(m);
+                    } else if (call == 1) {
+                        struct mmsghdr st, *mm = heap ? calloc(1, sizeof *mm) : &st;
+                        memset(mm, 0, sizeof *mm);
+                        mm->msg_hdr.msg_name = name;
+                        mm->msg_hdr.msg_namelen = rooms[r];
+                        mm->msg_hdr.msg_iov = &v;
+                        mm->msg_hdr.msg_iovlen = 1;
+                        CALL(recvmmsg, fd, mm, 1, MSG_DONTWAIT, NULL);
+                        rec_msghdr(&mm->msg_hdr);
+                        rec_l(mm->msg_len);
+                        if (heap)
+                            free(mm);
+                    } else {
+                        socklen_t st, *l = heap ? malloc(sizeof *l) : &st;
+                        *l = rooms[r];
+                        CALL(recvfrom, fd, b16, sizeof b16, MSG_DONTWAIT, (struct sockaddr *)name, l);
+                        rec_l(*l);
+                        if (heap)
+                            free(l);
+                    }
+                    rec(b16, sizeof b16);
+                    rec(EDGEP + 4096 - 16, 16);
+                    rec_drain(fd);
+                }
+                DONE("%s: UDP sender's address cut to a %u-byte room ending at a PROT_NONE page, %s on the %s",
+                     call == 0 ? "recvmsg" : call == 1 ? "recvmmsg" : "recvfrom", rooms[r],
+                     call == 2 ? "length" : "header", heap ? "heap" : "stack");
+            }
 }
 
 /* ---------------- sendmmsg / recvmmsg ---------------- */

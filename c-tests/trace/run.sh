@@ -523,12 +523,12 @@ suite_group() {
 				# first death is reported whatever the second run does.
 				crashed="$crashed $name(signal $((rrc - 128)))"
 				diag "$name: recording run died with signal $((rrc - 128)); last lines:"
-				tail -3 "$d/$name.rec" | sed 's/^/#   /'
+				tail -3 "$d/$name.rec" | sed 's/^/#   /' >&2
 				local c
 				for c in "$d/core.$name"/core*; do
 					[ -e "$c" ] || continue
 					command -v gdb >/dev/null &&
-						gdb -q -batch -ex 'info registers rip' -ex bt "$t" "$c" 2>&1 | grep -v '^\[' | head -30 | sed 's/^/#   /'
+						gdb -q -batch -ex 'info registers rip' -ex bt "$t" "$c" 2>&1 | grep -v '^\[' | head -30 | sed 's/^/#   /' >&2
 				done
 				(cd "$d" && timeout -k 2 300 env LD_PRELOAD="$LIB" "${W[@]}" "$t" >"$d/$name.rec" 2>&1)
 				rrc=$?
@@ -536,8 +536,8 @@ suite_group() {
 			if [ $prc != $rrc ] || ! diff <(tap_summary "$d/$name.plain") <(tap_summary "$d/$name.rec") >"$d/$name.diff"; then
 				bad=1
 				diag "$name: exit $prc untraced, $rrc recording"
-				head -10 "$d/$name.diff" | sed 's/^/#   /'
-				grep '^not ok' "$d/$name.rec" | head -5 | sed 's/^/#   /'
+				head -10 "$d/$name.diff" 2>/dev/null | sed 's/^/#   /' >&2
+				grep '^not ok' "$d/$name.rec" | head -5 | sed 's/^/#   /' >&2
 			fi
 			list="$list $name($(tap_summary "$d/$name.rec" | wc -l))"
 		done

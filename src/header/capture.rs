@@ -8,8 +8,8 @@ use core::ffi::{c_int, c_void};
 use super::trace::{Bytes, Cap, GATHER_MAX};
 use crate::sys::{self, Errno, Result};
 use crate::trace::aux::{
-    EpollEvent, EpollEvents, FdSets, IovWriter, Iovs, Mmsg, Mmsgs, MsgHdr, MsgHead, PollFds, Ppoll, AUX_RIGHTS,
-    EPOLL_EVENT_LEN, FD_SET_MAX, POLLFDS_RAW_MAX, POLLFD_LEN,
+    EpollEvent, EpollEvents, FdSets, IovWriter, Iovs, Mmsg, Mmsgs, MsgHdr, MsgHead, PollFds, Ppoll, AUX_MMSG,
+    AUX_RIGHTS, EPOLL_EVENT_LEN, FD_SET_MAX, POLLFDS_RAW_MAX, POLLFD_LEN,
 };
 use crate::trace::event::{AuxBuf, AuxWriter, ADDR_MAX};
 use crate::trace::{fdtable, runtime};
@@ -173,18 +173,70 @@ pub(crate) unsafe fn iov_aux(cap: &mut Cap, iov: *const libc::iovec, cnt: c_int,
     unsafe { gather_into(&mut cap.gather, iov, cnt, n, limit, &mut lens) };
 }
 
+/// Which way a message went, for what its name field holds after the call.
+#[derive(Clone, Copy)]
+pub(crate) enum Way {
+    /// sendmsg/sendmmsg: the kernel read `msg_namelen` bytes of the name.
+    Sent,
+    /// recvmsg/recvmmsg: the kernel wrote `min(room, msg_namelen)` bytes,
+    /// where `room` is `msg_namelen` as passed (`ROOM_UNKNOWN` when it could
+    /// not be read before the call) and `msg_namelen` is now the address's
+    /// whole length, which is more than the room when the name was cut.
+    Received(u32),
+}
+
+/// `Way::Received` when the room is unknown.
+pub(crate) const ROOM_UNKNOWN: u32 = u32::MAX;
+
+/// Before recvmsg/recvmmsg: `msg_namelen` of the header at `msg`, when the
+/// header lies on the caller's stack (no system call, no risk of a fault);
+/// `ROOM_UNKNOWN` otherwise.
+pub(crate) fn name_room(msg: *const libc::msghdr) -> u32 {
+    let at = (msg as usize).wrapping_add(core::mem::offset_of!(libc::msghdr, msg_namelen));
+    let mut b = [0u8; 4];
+    if sys::proc::read_own_stack(at, &mut b) {
+        u32::from_ne_bytes(b)
+    } else {
+        ROOM_UNKNOWN
+    }
+}
+
+/// The name of a successful message call, copied into `out`; its length.
+/// A received name whose room is unknown is copied without trusting it
+/// (only when `report`), so a cut name never makes the tracer read
+/// past the program's buffer.
+///
+/// # Safety
+/// The call succeeded with this header (`name`, `namelen` as it is now).
+unsafe fn msg_name(report: bool, name: *const c_void, namelen: u32, way: Way, out: &mut [u8; ADDR_MAX]) -> usize {
+    let n = (namelen as usize).min(ADDR_MAX);
+    let sure = match way {
+        Way::Sent => n,
+        Way::Received(ROOM_UNKNOWN) => {
+            return if report { copy_untrusted(name, &mut out[..n]) } else { 0 };
+        }
+        Way::Received(room) => n.min(room as usize),
+    };
+    // SAFETY: the kernel read (sent) or wrote (received) these bytes.
+    let b = unsafe { accepted(name, sure) };
+    out[..b.len()].copy_from_slice(b);
+    b.len()
+}
+
 /// sendmsg/recvmsg after success: name, iovecs, payload and the
 /// descriptors passed with `SCM_RIGHTS` (received ones are unknown to the
 /// descriptor table until classified).
 ///
 /// # Safety
 /// The call succeeded with `msg`, transferring `n` bytes.
-pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usize, received: bool) {
+pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usize, way: Way) {
+    let received = matches!(way, Way::Received(_));
     // SAFETY: the kernel read (and for recvmsg updated) the msghdr.
     let m = unsafe { msg.read_unaligned() };
-    let nl = (m.msg_namelen as usize).min(ADDR_MAX);
-    // SAFETY: the kernel read (sendmsg) or wrote (recvmsg) `msg_namelen` bytes.
-    cap.set_addr(unsafe { accepted(m.msg_name, nl) });
+    let mut name = [0u8; ADDR_MAX];
+    // SAFETY: the call succeeded with this header.
+    let nl = unsafe { msg_name(cap.report, m.msg_name, m.msg_namelen, way, &mut name) };
+    cap.set_addr(&name[..nl]);
     cap.data_total = n as u64;
     cap.gathered = true;
     let limit = runtime::payload_cap().min(GATHER_MAX);
@@ -213,10 +265,14 @@ pub(crate) unsafe fn msg_capture(cap: &mut Cap, msg: *const libc::msghdr, n: usi
 /// most `AUX_MMSG`, and as many as fit in the aux) with its header, name,
 /// iovec lengths and payload prefix (layout in `trace::aux`).
 ///
+/// `rooms`: for received messages, the room for each name (`name_room`),
+/// `None` for sent ones.
+///
 /// # Safety
 /// The call succeeded for the first `n` messages of `vec`: the kernel read
 /// their headers, names and iovecs and moved `msg_len` bytes of each.
-pub(crate) unsafe fn mmsg_capture(cap: &mut Cap, vec: *const libc::mmsghdr, n: usize, received: bool) {
+pub(crate) unsafe fn mmsg_capture(cap: &mut Cap, vec: *const libc::mmsghdr, n: usize, rooms: Option<&[u32; AUX_MMSG]>) {
+    let received = rooms.is_some();
     let per_msg = runtime::payload_cap().min(GATHER_MAX);
     // The count comes first: measure what fits before writing.
     let shown = Mmsgs::fit(cap.aux.room(), n, |i| {
@@ -243,10 +299,11 @@ pub(crate) unsafe fn mmsg_capture(cap: &mut Cap, vec: *const libc::mmsghdr, n: u
             flags: m.msg_flags,
             controllen: m.msg_controllen as u64,
         };
-        let nl = (m.msg_namelen as usize).min(ADDR_MAX);
-        // SAFETY: the kernel read (send) or wrote (receive) the name.
-        let name = unsafe { accepted(m.msg_name, nl) };
-        let mut enc = Mmsg::encoder(&mut w, mm.msg_len, head, name, m.msg_iovlen);
+        let way = rooms.map_or(Way::Sent, |r| Way::Received(r.get(i).copied().unwrap_or(ROOM_UNKNOWN)));
+        let mut name = [0u8; ADDR_MAX];
+        // SAFETY: the kernel used this message's header.
+        let nl = unsafe { msg_name(cap.report, m.msg_name, m.msg_namelen, way, &mut name) };
+        let mut enc = Mmsg::encoder(&mut w, mm.msg_len, head, &name[..nl], m.msg_iovlen);
         let mut data = Bytes::<GATHER_MAX>::new();
         // SAFETY: the kernel used the iovecs and moved `fits` bytes.
         unsafe { gather_into(&mut data, m.msg_iov, m.msg_iovlen, fits, per_msg, enc.iovs()) };
@@ -368,11 +425,20 @@ pub(crate) fn fd_sets_before(cap: &mut Cap, nfds: c_int, sets: [*const c_void; 3
     nbytes
 }
 
+/// Bytes of every set a successful select/pselect has surely read and
+/// written: Linux works on `min(nfds, max_fds)` bits in whole longs, where
+/// `max_fds`, the size of the descriptor table, is never below
+/// `BITS_PER_LONG` (`NR_OPEN_DEFAULT`) but may be below `nfds`
+/// (fs/select.c, `core_sys_select`). So `select(65, set)` succeeds reading
+/// only 8 bytes in a process with few descriptors, whatever follows them.
+const FD_SET_SURE: usize = 8;
+
 /// select/pselect after the call: the sets the kernel wrote (zeros on
 /// failure), the timeout as passed and the time left (select).
 ///
 /// # Safety
-/// On success the kernel wrote `nbytes` bytes of each non-NULL set.
+/// On success the kernel wrote the first `min(nbytes, FD_SET_SURE)` bytes
+/// of each non-NULL set (the rest is copied without trusting it).
 pub(crate) unsafe fn fd_sets_after<T>(
     cap: &mut Cap,
     nbytes: usize,
@@ -381,15 +447,29 @@ pub(crate) unsafe fn fd_sets_after<T>(
     left: Option<(i64, i64)>,
     r: &Result<T>,
 ) {
+    let nbytes = nbytes.min(FD_SET_MAX);
+    let sure = nbytes.min(FD_SET_SURE);
+    let mut copies = [[0u8; FD_SET_MAX]; 3];
+    let mut got = [0usize; 3];
+    for ((s, b), g) in sets.iter().zip(copies.iter_mut()).zip(got.iter_mut()) {
+        if s.is_null() || r.is_err() {
+            continue;
+        }
+        // SAFETY: the caller's contract, for the first `sure` bytes.
+        let head = unsafe { accepted(*s, sure) };
+        b[..head.len()].copy_from_slice(head);
+        *g = head.len();
+        if nbytes > sure {
+            // Past `max_fds` bits the kernel touched nothing: the bytes may
+            // not be mapped at all.
+            *g += copy_untrusted(s.cast::<u8>().wrapping_add(sure).cast(), &mut b[sure..nbytes]);
+        }
+    }
     let mut after = [None; 3];
-    for (s, a) in sets.iter().zip(after.iter_mut()) {
+    for (((s, a), b), g) in sets.iter().zip(after.iter_mut()).zip(copies.iter()).zip(got) {
         if !s.is_null() {
-            *a = Some(match r {
-                // SAFETY: the caller's contract.
-                Ok(_) => unsafe { accepted(*s, nbytes) },
-                // Zeros (`encode_after` completes a short set).
-                Err(_) => &[][..],
-            });
+            // Zeros on failure (`encode_after` completes a short set).
+            *a = Some(&b[..g]);
         }
     }
     cap.aux(|w| FdSets::encode_after(w, nbytes, after, timeout, left));

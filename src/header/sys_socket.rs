@@ -1,15 +1,15 @@
 //! `<sys/socket.h>`: socket types, constants and calls.
 
-use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
-
-use super::capture;
+use super::capture::{self, Way, ROOM_UNKNOWN};
 use super::errno::{__chk_fail, ret, ret_size};
 use super::ssize_t;
 use super::sys_uio::iovec;
 use super::trace::{call, ptr_arg};
 use crate::sys;
-use crate::trace::aux::{OptVal, Pair, OPTVAL_MAX};
+use crate::trace::aux::{OptVal, Pair, AUX_MMSG, OPTVAL_MAX};
 use crate::trace::{fdtable, Func};
+use core::cell::Cell;
+use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
 
 pub type socklen_t = u32;
 pub type sa_family_t = u16;
@@ -659,7 +659,7 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded with `msg`, sending `n` bytes.
-                unsafe { capture::msg_capture(cap, msg.cast(), *n, false) };
+                unsafe { capture::msg_capture(cap, msg.cast(), *n, Way::Sent) };
             }
         },
     ))
@@ -667,10 +667,12 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
 
 #[no_mangle]
 pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
+    // `msg_namelen` as passed, when it could be read (see `capture::Way`).
+    let room = Cell::new(ROOM_UNKNOWN);
     ret_size(call!(
         Func::Recvmsg,
         [fd as u64, ptr_arg(msg), flags as u64, 0, 0, 0],
-        |_| {},
+        |_| room.set(capture::name_room(msg.cast())),
         // SAFETY: the caller's message header, checked by the kernel.
         || unsafe { sys::socket::recvmsg(fd, msg.cast(), flags) },
         |cap, r| {
@@ -680,7 +682,7 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
                 let fits = unsafe { iov_total(msg) };
                 // SAFETY: ... receiving `n` bytes (MSG_TRUNC can report
                 // more: only what fits was written).
-                unsafe { capture::msg_capture(cap, msg.cast(), (*n).min(fits), true) };
+                unsafe { capture::msg_capture(cap, msg.cast(), (*n).min(fits), Way::Received(room.get())) };
                 cap.data_total = *n as u64;
             }
         },
@@ -713,7 +715,7 @@ pub unsafe extern "C" fn sendmmsg(fd: c_int, vec: *mut mmsghdr, vlen: c_uint, fl
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded for `n` messages.
-                unsafe { capture::mmsg_capture(cap, vec.cast(), *n as usize, false) };
+                unsafe { capture::mmsg_capture(cap, vec.cast(), *n as usize, None) };
             }
         },
     ))
@@ -727,6 +729,8 @@ pub unsafe extern "C" fn recvmmsg(
     flags: c_int,
     timeout: *mut libc::timespec,
 ) -> c_int {
+    // Each kept message's `msg_namelen` as passed (see `capture::Way`).
+    let rooms = Cell::new([ROOM_UNKNOWN; AUX_MMSG]);
     ret(call!(
         Func::Recvmmsg,
         [
@@ -737,13 +741,20 @@ pub unsafe extern "C" fn recvmmsg(
             ptr_arg(timeout),
             0
         ],
-        |_| {},
+        |_| {
+            let mut r = [ROOM_UNKNOWN; AUX_MMSG];
+            for (i, room) in r.iter_mut().enumerate().take(vlen as usize) {
+                let m = (vec as usize).wrapping_add(i * core::mem::size_of::<mmsghdr>()) as *const msghdr;
+                *room = capture::name_room(m.cast());
+            }
+            rooms.set(r);
+        },
         // SAFETY: the caller's message vector and timeout, checked by the kernel.
         || unsafe { sys::socket::recvmmsg(fd, vec.cast(), vlen, flags, timeout.cast()) },
         |cap, r| {
             if let Ok(n) = r {
                 // SAFETY: the call succeeded for `n` messages.
-                unsafe { capture::mmsg_capture(cap, vec.cast(), *n as usize, true) };
+                unsafe { capture::mmsg_capture(cap, vec.cast(), *n as usize, Some(&rooms.get())) };
             }
         },
     ))
