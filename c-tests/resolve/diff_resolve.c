@@ -1266,6 +1266,46 @@ static void group_dns(void)
     ghbn_r("x.fail.sockshim.test", -1, 8192);
 }
 
+/* Crafted replies (dnscraft.c, the only name server): hostile compression
+ * pointers, lying counts, NXDOMAIN with answers, the reply's letter case,
+ * names that fail the host-name check, truncation followed by a TCP server
+ * that closes, sends half a message or a huge length. */
+static void group_craft(void)
+{
+    static const char *names[] = {
+        "fwd.craft.test",    "loop.craft.test",  "oob.craft.test",   "lie.craft.test",    "lie0.craft.test",
+        "nxans.craft.test",  "upper.craft.test", "cnup.craft.test",  "badcn.craft.test",  "semicn.craft.test",
+        "ctlcn.craft.test",  "badown.craft.test", "rdlen.craft.test", "two.craft.test",   "tcclose.craft.test",
+        "tchalf.craft.test", "tchuge.craft.test", "tcok.craft.test",  "Two.CRAFT.test",   "none.craft.test",
+        "cnother.craft.test",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        gai(names[i], NULL, 0, AI_CANONNAME, AF_INET, SOCK_STREAM, 0);
+        gai(names[i], "80", 0, AI_CANONNAME, AF_UNSPEC, SOCK_STREAM, 0);
+        ghbn(names[i]);
+        ghbn2(names[i], AF_INET6);
+        ghbn_r(names[i], -1, 8192);
+        ghbn_r(names[i], AF_INET, 64);
+    }
+    static const char *addrs[] = {"192.0.2.61", "192.0.2.62", "192.0.2.63", "192.0.2.64",
+                                  "192.0.2.65", "192.0.2.66", "192.0.2.67", "192.0.2.68"};
+    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+        ghba(addrs[i], 0, AF_INET);
+        ghba_r(addrs[i], 8192);
+        ghba_r(addrs[i], 40);
+        gni(addrs[i], 80, 0, NI_MAXHOST, NI_MAXSERV, 0);
+        gni(addrs[i], 80, 0, NI_MAXHOST, NI_MAXSERV, NI_NAMEREQD);
+    }
+    /* not names at all */
+    static const char *odd[] = {"", " 127.0.0.1", "127.0.0.1 ", " ", "a b.craft.test"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        gai(odd[i], NULL, 0, 0, AF_UNSPEC, SOCK_STREAM, 0);
+        gai(odd[i], "80", 0, AI_CANONNAME, AF_INET, 0, 0);
+        ghbn(odd[i]);
+        ghbn_r(odd[i], -1, 8192);
+    }
+}
+
 /* The search list and ndots groups: the same names, another resolv.conf. */
 static void group_search(void)
 {
@@ -1513,7 +1553,7 @@ int main(int argc, char **argv)
         {"numeric", group_numeric}, {"files", group_files},         {"services", group_services},
         {"dns", group_dns},         {"search", group_search},       {"few", group_few}, {"nosource", group_nosource},
         {"slow", group_slow},       {"addrconfig", group_addrconfig}, {"custom_db", group_custom_db},
-        {"reload", group_reload},   {"statics", group_statics},
+        {"reload", group_reload},   {"statics", group_statics}, {"craft", group_craft},
     };
     if (argc < 2) {
         printf("Bail out! usage: diff_resolve GROUP [prove]\n");

@@ -91,6 +91,8 @@ if [ "${RESOLVE_INSIDE:-}" != 1 ]; then
 	# helper servers: plain glibc programs, not under test
 	$CC -O2 -Wall -Wextra -Werror "$here/dnsstub.c" -o "$OUT/dnsstub" 2>"$OUT/dnsstub.cc.log" ||
 		bail "cc dnsstub.c failed"
+	$CC -O2 -Wall -Wextra -Werror "$here/dnscraft.c" -o "$OUT/dnscraft" 2>"$OUT/dnscraft.cc.log" ||
+		bail "cc dnscraft.c failed"
 	SAMPLES=${RESOLVE_SAMPLES:-$root/build/$MODE/samples}
 	if [ ! -x "$SAMPLES/ruptimed" ]; then
 		$CC -O2 -g -Wall -Wextra "$root/c-tests/samples/ruptimed.c" "$root/c-tests/samples/apue.c" \
@@ -249,6 +251,7 @@ start_bg dnsmasq dnsmasq --keep-in-foreground --conf-file="$tmp/dnsmasq.conf" --
 start_bg drop "$OUT/dnsstub" 127.0.0.3 53 drop
 start_bg servfail "$OUT/dnsstub" 127.0.0.4 53 servfail
 start_bg refused "$OUT/dnsstub" 127.0.0.5 53 refused
+start_bg craft "$OUT/dnscraft" 127.0.0.6 53
 
 resolv() { printf '%s\n' "$@" >"$tmp/resolv.conf"; }
 BASIC=("nameserver 127.0.0.1" "search a.sockshim.test b.sockshim.test" "options timeout:1 attempts:1")
@@ -262,11 +265,11 @@ for i in $(seq 100); do
 	sleep 0.1
 done
 [ $up = 1 ] || { diagf "$tmp/dnsmasq.err" "dnsmasq stderr"; diagf "$tmp/dnsmasq.log" "dnsmasq log"; bail "dnsmasq does not answer on 127.0.0.1:53"; }
-for s in drop servfail refused; do
+for s in drop servfail refused craft; do
 	grep -q ready "$tmp/$s.out" 2>/dev/null || sleep 0.5
-	grep -q ready "$tmp/$s.out" 2>/dev/null || bail "dnsstub $s did not start: $(cat "$tmp/$s.err")"
+	grep -q ready "$tmp/$s.out" 2>/dev/null || bail "$s server did not start: $(cat "$tmp/$s.err")"
 done
-ok "hermetic network up: lo only, dnsmasq on 127.0.0.1/127.0.0.2:53, bad servers on 127.0.0.3-5 ($MODE mode)"
+ok "hermetic network up: lo only, dnsmasq on 127.0.0.1/127.0.0.2:53, bad servers on 127.0.0.3-5 (dnsstub) and a crafted one on 127.0.0.6 (dnscraft) ($MODE mode)"
 nbig=$(timeout 10 getent ahosts big.sockshim.test | awk '$2 == "STREAM"' | wc -l)
 check "$([ "$nbig" = 40 ] && echo 0)" "glibc gets all 40 A records of big.sockshim.test (over TCP after TC) (got $nbig)"
 
@@ -332,6 +335,7 @@ group files files "${BASIC[@]}"
 group services services "${BASIC[@]}"
 group dns dns "${BASIC[@]}"
 group statics statics "${BASIC[@]}"
+group craft craft "nameserver 127.0.0.6" "options timeout:1 attempts:1"
 group search-ndots1 search "${BASIC[@]}"
 expect_getent "ndots:1, search a b" dotted.zz 192.0.2.35
 expect_getent "ndots:1, search a b" dual 192.0.2.32
@@ -527,6 +531,10 @@ if [ "$VALGRIND" = 1 ]; then
 	resolv "${BASIC[@]}"
 	run_tap memcheck 240 -- valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 		--show-leak-kinds=definite "$OUT/memcheck" 10000 "${prove[@]+"${prove[@]}"}"
+	# the hostile replies again, under memcheck: no invalid read, no leak
+	resolv "nameserver 127.0.0.6" "options timeout:1 attempts:1"
+	run_tap craft-memcheck 300 -- valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--show-leak-kinds=definite "$OUT/diff_resolve" craft
 else
 	skip "valgrind memcheck" "RESOLVE_VALGRIND=$VALGRIND in mode $MODE"
 fi

@@ -149,7 +149,7 @@ impl Default for Answer {
 /// `get_nss_addresses` and `try_simple_gethostbyname` do.
 fn gai_error_of(e: LookupError) -> GaiError {
     match e {
-        LookupError::NotFound | LookupError::NoRecovery => GaiError::NoName,
+        LookupError::NotFound | LookupError::NoRecovery | LookupError::Malformed => GaiError::NoName,
         LookupError::NoData => GaiError::NoData,
         LookupError::TryAgain => GaiError::Again,
         LookupError::System(errno) => GaiError::System(errno),

@@ -243,6 +243,13 @@ fn not_found(h_errno: i32) -> SourceAnswer {
     SourceAnswer::Failed(Status::NotFound, Some(h_errno), 0)
 }
 
+/// A reply nss_dns could not read: UNAVAIL with NO_RECOVERY and errno
+/// `EMSGSIZE` (what `ns_rr_cursor_next` and `ns_name_unpack` set), which the
+/// `_r` functions return.
+fn malformed() -> SourceAnswer {
+    SourceAnswer::Failed(Status::Unavail, Some(NO_RECOVERY), libc::EMSGSIZE)
+}
+
 impl SourceAnswer {
     /// The NSS status of the answer; None for ERANGE, which ends the walk.
     fn status(&self) -> Option<Status> {
@@ -507,7 +514,7 @@ fn dns_by_name(
         Err(LookupError::NotFound) => HOST_NOT_FOUND,
         Err(LookupError::NoData) => NO_DATA,
         Err(LookupError::TryAgain) => TRY_AGAIN,
-        Err(LookupError::NoRecovery) => NO_RECOVERY,
+        Err(LookupError::NoRecovery | LookupError::Malformed) => NO_RECOVERY,
         Err(LookupError::System(_) | LookupError::NoService(_)) => NETDB_INTERNAL,
     });
     match r {
@@ -523,6 +530,7 @@ fn dns_by_name(
         }
         Err(LookupError::TryAgain) => return not_found(TRY_AGAIN),
         Err(LookupError::NoRecovery) => return not_found(NO_RECOVERY),
+        Err(LookupError::Malformed) => return malformed(),
         Err(LookupError::System(e) | LookupError::NoService(e)) => {
             return SourceAnswer::Failed(Status::Unavail, Some(NETDB_INTERNAL), e)
         }
@@ -687,6 +695,10 @@ fn dns_by_addr(
         Err(LookupError::NoData) => Err(NO_DATA),
         Err(LookupError::TryAgain) => Err(TRY_AGAIN),
         Err(LookupError::NoRecovery) => Err(NO_RECOVERY),
+        Err(LookupError::Malformed) => {
+            *global = Some(NO_RECOVERY);
+            return malformed();
+        }
         Err(LookupError::System(_) | LookupError::NoService(_)) => Err(NETDB_INTERNAL),
     };
     let n = match h {

@@ -106,7 +106,9 @@ fn status_of(answer: &Result<(), LookupError>) -> Option<Status> {
         Ok(()) => Status::Success,
         Err(LookupError::NotFound | LookupError::NoData) => Status::NotFound,
         Err(LookupError::TryAgain) => Status::TryAgain,
-        Err(LookupError::NoRecovery | LookupError::System(_) | LookupError::NoService(_)) => Status::Unavail,
+        Err(LookupError::NoRecovery | LookupError::Malformed | LookupError::System(_) | LookupError::NoService(_)) => {
+            Status::Unavail
+        }
     })
 }
 

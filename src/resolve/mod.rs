@@ -99,8 +99,14 @@ pub enum LookupError {
     NoData,
     /// A temporary failure (timeout, SERVFAIL): TRY_AGAIN.
     TryAgain,
-    /// A permanent failure (REFUSED, FORMERR, malformed reply): NO_RECOVERY.
+    /// A permanent failure (REFUSED, FORMERR, a name that fails the
+    /// host-name check): NO_RECOVERY.
     NoRecovery,
+    /// A reply whose answers cannot be read (a bad compression pointer, more
+    /// records counted than present): NO_RECOVERY, and errno `EMSGSIZE`,
+    /// which glibc's `_r` functions then return (nss_dns fails the lookup
+    /// as `ns_rr_cursor_next` does).
+    Malformed,
     /// A system error (errno), e.g. from reading a file.
     System(i32),
     /// No source could be asked (an empty or unusable "hosts:" list, or

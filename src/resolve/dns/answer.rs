@@ -1,10 +1,10 @@
 //! The answer section as glibc reads it: records are taken in order, a CNAME
-//! whose owner is the name being looked for moves the search to its target,
-//! and a record of the wanted type (class IN, right size) counts only when
-//! its owner is the current name. Anything else (other owners, types or
+//! (whatever its owner, as glibc 2.36) moves the search to its target, and a
+//! record of the wanted type (class IN, right size) counts only when its
+//! owner is the current name. Anything else (other owners, types or
 //! classes, sizes that do not fit the type) is skipped.
 
-use super::name::WireName;
+use super::name::{binary_hnok, WireName};
 use super::wire::{Record, Reply, WireError, CLASS_IN, TYPE_A, TYPE_AAAA, TYPE_CNAME};
 use crate::resolve::Addr;
 
@@ -40,10 +40,13 @@ pub fn walk_chain(
     mut sink: impl FnMut(&Record<'_>) -> bool,
 ) -> Walk {
     let mut current = *qname;
+    // The canonical name reported: the last CNAME target that passes
+    // glibc's host-name check (a bad one is followed, never reported).
+    let mut canon = current;
     let mut hops = 0usize;
     let mut out = Walk {
         found: 0,
-        canon: current,
+        canon,
         malformed: false,
     };
     for rec in reply.answers() {
@@ -54,9 +57,11 @@ pub fn walk_chain(
                 break;
             }
         };
-        if rec.class != CLASS_IN || rec.owner != current {
+        if rec.class != CLASS_IN {
             continue;
         }
+        // As glibc 2.36's nss_dns: a CNAME moves the search to its target
+        // whatever its owner (dnscraft's "cnother" checks it).
         if rec.rtype == TYPE_CNAME && qtype != TYPE_CNAME {
             if hops == MAX_CNAME_HOPS {
                 continue;
@@ -65,7 +70,10 @@ pub fn walk_chain(
                 Some(target) => {
                     current = target;
                     hops += 1;
-                    on_cname(&current);
+                    if binary_hnok(&target) {
+                        canon = target;
+                        on_cname(&target);
+                    }
                 }
                 None => {
                     out.malformed = true;
@@ -74,11 +82,11 @@ pub fn walk_chain(
             }
             continue;
         }
-        if rec.rtype != qtype {
+        if rec.rtype != qtype || rec.owner != current {
             continue;
         }
         if out.found == 0 {
-            out.canon = current;
+            out.canon = canon;
         }
         out.found += 1;
         if !sink(&rec) {
@@ -86,7 +94,7 @@ pub fn walk_chain(
         }
     }
     if out.found == 0 {
-        out.canon = current;
+        out.canon = canon;
     }
     out
 }
@@ -100,9 +108,10 @@ pub fn record_addr(rec: &Record<'_>) -> Option<Addr> {
     }
 }
 
-/// Whether a walk that found nothing was because of a broken reply.
+/// Whether the reply was broken: as glibc's nss_dns, a counted answer that
+/// cannot be read fails the whole lookup, whatever came before it.
 pub fn walk_error(w: &Walk) -> Option<WireError> {
-    (w.found == 0 && w.malformed).then_some(WireError::Malformed)
+    w.malformed.then_some(WireError::Malformed)
 }
 
 #[cfg(test)]
@@ -155,7 +164,8 @@ mod tests {
         let r = Reply::parse(&m.0, 9, &q("www.test"), TYPE_A).unwrap();
         let mut chain = Vec::new();
         walk_chain(&r, &q("www.test"), TYPE_A, |t| chain.push(*t), |_| true);
-        assert_eq!(chain, [q("a.test"), q("b.test")]);
+        // other.test's CNAME is followed too: glibc checks no owner.
+        assert_eq!(chain, [q("a.test"), q("x.test"), q("b.test")]);
     }
 
     #[test]
@@ -189,7 +199,30 @@ mod tests {
         let (v, w) = addrs(&m, "h", TYPE_AAAA);
         assert_eq!(v, [Addr::V6([2; 16])]);
         assert!(w.malformed);
-        assert!(walk_error(&w).is_none());
+        assert_eq!(walk_error(&w), Some(WireError::Malformed));
+    }
+
+    #[test]
+    fn bad_cname_target_is_followed_not_reported() {
+        let mut m = Msg::reply(9, 0, "h.test", TYPE_A);
+        m.cname("h.test", "bad\\032name.test")
+            .rr("bad\\032name.test", TYPE_A, &[1, 2, 3, 4]);
+        let r = Reply::parse(&m.0, 9, &q("h.test"), TYPE_A).unwrap();
+        let mut chain = Vec::new();
+        let mut v = Vec::new();
+        let w = walk_chain(
+            &r,
+            &q("h.test"),
+            TYPE_A,
+            |t| chain.push(*t),
+            |rec| {
+                v.extend(record_addr(rec));
+                true
+            },
+        );
+        assert_eq!(v, [Addr::V4([1, 2, 3, 4])]);
+        assert!(chain.is_empty());
+        assert_eq!(w.canon, q("h.test"));
     }
 
     #[test]

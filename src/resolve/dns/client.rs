@@ -9,7 +9,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use super::answer::{record_addr, walk, walk_chain, MAX_CNAME_HOPS};
 use super::conf::ResolvConf;
-use super::name::WireName;
+use super::name::{binary_hnok, WireName};
 use super::transport::{self, Outcome, Pairing, Query, Status};
 use super::wire::{
     build_query, QueryOpts, Reply, QUERY_MAX, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL, TYPE_A, TYPE_AAAA,
@@ -178,19 +178,26 @@ pub fn lookup_ptr(conf: &ResolvConf, addr: &Addr, out: &mut [u8; NAME_BUF]) -> R
             target = rec.rdata_name(reply.message());
             target.is_none()
         });
-        broken = w.found == 0 && w.malformed;
+        broken = w.malformed || (w.found > 0 && target.is_none());
     };
     if let Err(f) = send(conf, &mut q, &mut on_reply) {
         return Err(f.error());
     }
+    if broken {
+        return Err(LookupError::Malformed);
+    }
     if let Some(t) = target {
+        // nss_dns takes a PTR target only if it passes the host-name check.
+        if !binary_hnok(&t) {
+            return Err(LookupError::NoRecovery);
+        }
         let mut text = [0u8; super::name::MAX_NAME_TEXT];
         let n = t.to_text(&mut text).ok_or(LookupError::NoRecovery)?;
         let dst = out.get_mut(..n).ok_or(LookupError::NoRecovery)?;
         dst.copy_from_slice(text.get(..n).unwrap_or(&[]));
         return Ok(n);
     }
-    if broken || !answered {
+    if !answered {
         return Err(LookupError::NoRecovery);
     }
     Err(rcode_error(rcode).error())
@@ -413,6 +420,15 @@ fn send_and_read(
         slot.malformed = w.malformed;
     };
     send(conf, queries, &mut on_reply)?;
+    // nss_dns reads the first reply, and the second only when the first
+    // did not fail: a broken first reply fails the lookup; a broken second
+    // one does when the first gave no address, and is dropped otherwise.
+    if slots[0].malformed || (slots[1].malformed && slots[0].len == 0) {
+        return Err(Failure::Final(LookupError::Malformed));
+    }
+    if slots[1].malformed {
+        slots[1] = EMPTY_SLOT;
+    }
     // res_query: success when some reply is NOERROR with answers...
     let answered = slots.iter().filter(|s| s.answered);
     if !answered.clone().any(|s| s.rcode == RCODE_NOERROR && s.ancount > 0) {
@@ -438,9 +454,6 @@ fn send_and_read(
     if out.len == 0 {
         // Answers, but none of the wanted type for this name (a CNAME
         // only): glibc's getaddrinfo reports the name as not found.
-        if slots.iter().any(|s| s.malformed) {
-            return Err(Failure::Final(LookupError::NoRecovery));
-        }
         out.cname_only = true;
         return Err(Failure::Final(LookupError::NotFound));
     }

@@ -8,9 +8,6 @@ pub(crate) const MAX_LABEL: usize = 63;
 /// Longest text form `to_text` can produce: 127 one-byte labels in which
 /// every byte needs a `\DDD` escape, plus the dots.
 pub(crate) const MAX_NAME_TEXT: usize = 1009;
-/// Compression pointers followed while reading one name; each must point
-/// strictly backwards, so a message of 64 KiB cannot need more.
-const MAX_POINTERS: usize = 128;
 /// A message offset is 14 bits (RFC 1035 4.1.4).
 const POINTER_TAG: u8 = 0xc0;
 
@@ -218,17 +215,18 @@ impl<'a> Iterator for Labels<'a> {
     }
 }
 
-/// Reads the name at `off` in `msg`, following compression pointers. Each
-/// pointer must point strictly before itself and past the 12-byte header
-/// (so loops and forward references are refused), label types other than
-/// plain lengths are refused, and the expanded name must fit in 255 bytes.
-/// Returns the name and the offset just after it in the message (after the
-/// first pointer, if any).
+/// Reads the name at `off` in `msg`, following compression pointers as
+/// glibc's `ns_name_unpack` does: a pointer may point anywhere inside the
+/// message (backwards, forwards, into the header); a loop is detected by
+/// counting the bytes looked at, which cannot reach the message's length
+/// without one. Label types other than plain lengths are refused, and the
+/// expanded name must fit in 255 bytes. Returns the name and the offset just
+/// after it in the message (after the first pointer, if any).
 pub fn read_name(msg: &[u8], off: usize) -> Option<(WireName, usize)> {
     let mut name = WireName::root();
     let mut pos = off;
     let mut next: Option<usize> = None;
-    let mut pointers = 0usize;
+    let mut checked = 0usize;
     loop {
         let len = *msg.get(pos)?;
         match len & POINTER_TAG {
@@ -236,8 +234,8 @@ pub fn read_name(msg: &[u8], off: usize) -> Option<(WireName, usize)> {
             POINTER_TAG => {
                 let low = *msg.get(pos + 1)?;
                 let target = usize::from(len & !POINTER_TAG) << 8 | usize::from(low);
-                pointers += 1;
-                if target >= pos || target < super::wire::HEADER_LEN || pointers > MAX_POINTERS {
+                checked += 2;
+                if target >= msg.len() || checked >= msg.len() {
                     return None;
                 }
                 next.get_or_insert(pos + 2);
@@ -254,8 +252,21 @@ pub fn read_name(msg: &[u8], off: usize) -> Option<(WireName, usize)> {
         if !name.push_label(label) {
             return None;
         }
+        checked += 1 + usize::from(len);
         pos += 1 + usize::from(len);
     }
+}
+
+/// glibc's `__res_binary_hnok` on a wire name: every byte of every label a
+/// letter, digit, `-` or `_`, and the name not starting with `-` (what
+/// nss_dns demands of a PTR target and of a CNAME target it reports).
+pub fn binary_hnok(name: &WireName) -> bool {
+    let b = name.as_bytes();
+    if b.first().is_some_and(|&l| l > 0) && b.get(1) == Some(&b'-') {
+        return false;
+    }
+    name.labels()
+        .all(|l| l.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'))
 }
 
 #[cfg(test)]
@@ -366,11 +377,10 @@ mod tests {
 
     #[test]
     fn read_refuses_malicious() {
-        // Pointer to itself, forward pointer, pointer into header, loop of two.
+        // Pointer to itself, loop of two, pointer past the end.
         assert!(read_name(&msg_with(b"\xc0\x0c"), 12).is_none());
-        assert!(read_name(&msg_with(b"\xc0\x0e\x00"), 12).is_none());
-        assert!(read_name(&msg_with(b"\x01a\xc0\x02"), 12).is_none());
         assert!(read_name(&msg_with(b"\x01a\xc0\x10\x01b\xc0\x0c"), 16).is_none());
+        assert!(read_name(&msg_with(b"\x01a\xc0\x20"), 12).is_none());
         // Truncated label, truncated pointer, missing terminator, reserved label types.
         assert!(read_name(&msg_with(b"\x05ab"), 12).is_none());
         assert!(read_name(&msg_with(b"\x01a\xc0"), 12).is_none());
@@ -380,6 +390,32 @@ mod tests {
         // Offset outside the message.
         assert!(read_name(&msg_with(b""), 12).is_none());
         assert!(read_name(&msg_with(b"\x00"), usize::MAX).is_none());
+    }
+
+    #[test]
+    fn read_follows_forward_and_header_pointers_as_glibc() {
+        // 12: ptr -> 14 (forward), 14: "\3fwd\0"
+        let m = msg_with(b"\xc0\x0e\x03fwd\x00");
+        let (n, end) = read_name(&m, 12).unwrap();
+        assert_eq!(n.as_bytes(), b"\x03fwd\x00");
+        assert_eq!(end, 14);
+        // A pointer into the header reads the header's bytes as labels.
+        let mut h = msg_with(b"\xc0\x00");
+        h[0] = 1;
+        h[1] = b'x';
+        assert_eq!(read_name(&h, 12).unwrap().0.as_bytes(), b"\x01x\x00");
+    }
+
+    #[test]
+    fn binary_hnok_as_glibc() {
+        let ok = |t: &str| binary_hnok(&WireName::from_text(t.as_bytes()).unwrap());
+        assert!(ok("a-b.c_d.test"));
+        assert!(ok("MiXeD.Test"));
+        assert!(!ok("-a.test"));
+        assert!(ok("a.-b.test"));
+        assert!(!ok("bad\\032name.test"));
+        assert!(!ok("semi\\;colon.test"));
+        assert!(!ok("ctl\\001.test"));
     }
 
     #[test]

@@ -252,14 +252,12 @@ impl<'a> Records<'a> {
 }
 
 impl Record<'_> {
-    /// The domain name that is the whole rdata (CNAME, PTR); it must end
-    /// exactly at the end of the rdata.
+    /// The domain name at the start of the rdata (CNAME, PTR), read as
+    /// glibc's nss_dns reads it: `ns_name_unpack` from the rdata's start
+    /// with the whole message as its bounds, so bytes after the name in the
+    /// rdata are ignored.
     pub fn rdata_name(&self, msg: &[u8]) -> Option<WireName> {
-        let end = self.rdata_at.checked_add(self.rdata.len())?;
-        // Pointers may reach back into the message, but the name's own bytes
-        // must lie inside the rdata.
-        let (name, next) = read_name(msg.get(..end)?, self.rdata_at)?;
-        (next == end).then_some(name)
+        read_name(msg, self.rdata_at).map(|(name, _)| name)
     }
 }
 
@@ -420,17 +418,27 @@ pub(crate) mod tests {
         let r = Reply::parse(&m.0, 1, &q("h"), TYPE_PTR).unwrap();
         let rec = r.answers().next().unwrap().unwrap();
         assert_eq!(rec.rdata_name(r.message()).unwrap(), q("abc.h"));
-        // rdata shorter than the name in it: the name may not run past it.
+        // rdata shorter than the name in it: as glibc, the name is read
+        // with the message's bounds (dnscraft's PTR 68 checks glibc).
         let mut m = Msg::reply(1, 0, "h", TYPE_PTR);
         m.rr_raw(b"\xc0\x0c", TYPE_PTR, CLASS_IN, b"\x03ab");
         m.0.extend_from_slice(b"c\x00");
         let r = Reply::parse(&m.0, 1, &q("h"), TYPE_PTR).unwrap();
         let rec = r.answers().next().unwrap().unwrap();
+        assert_eq!(rec.rdata_name(r.message()).unwrap(), q("abc"));
+        // ... but not past the message.
+        let mut m = Msg::reply(1, 0, "h", TYPE_PTR);
+        m.rr_raw(b"\xc0\x0c", TYPE_PTR, CLASS_IN, b"\x03ab");
+        let r = Reply::parse(&m.0, 1, &q("h"), TYPE_PTR).unwrap();
+        let rec = r.answers().next().unwrap().unwrap();
         assert!(rec.rdata_name(r.message()).is_none());
-        // Trailing junk after the name inside rdata.
+        // Trailing bytes after the name inside rdata are ignored (PTR 61).
         let mut m = Msg::reply(1, 0, "h", TYPE_PTR);
         m.rr_raw(b"\xc0\x0c", TYPE_PTR, CLASS_IN, b"\x01a\x00\x00");
         let r = Reply::parse(&m.0, 1, &q("h"), TYPE_PTR).unwrap();
-        assert!(r.answers().next().unwrap().unwrap().rdata_name(r.message()).is_none());
+        assert_eq!(
+            r.answers().next().unwrap().unwrap().rdata_name(r.message()).unwrap(),
+            q("a")
+        );
     }
 }
