@@ -1297,12 +1297,26 @@ static void group_craft(void)
         gni(addrs[i], 80, 0, NI_MAXHOST, NI_MAXSERV, NI_NAMEREQD);
     }
     /* not names at all */
-    static const char *odd[] = {"", " 127.0.0.1", "127.0.0.1 ", " ", "a b.craft.test"};
+    static const char *odd[] = {"", " 127.0.0.1", "127.0.0.1 ", " ", "a b.craft.test", "two..craft.test", ".two.craft.test", ".", ".."};
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
         gai(odd[i], NULL, 0, 0, AF_UNSPEC, SOCK_STREAM, 0);
         gai(odd[i], "80", 0, AI_CANONNAME, AF_INET, 0, 0);
         ghbn(odd[i]);
+        ghbn2(odd[i], AF_INET6);
         ghbn_r(odd[i], -1, 8192);
+        ghbn_r(odd[i], AF_INET6, 8192);
+    }
+}
+
+/* Three servers: SERVFAIL (dnsstub), silent (dnsstub), then dnscraft,
+ * which answers NXDOMAIN for names it does not know: each query walks all
+ * three, as glibc's res_send does. */
+static void group_mixed(void)
+{
+    static const char *names[] = {"none", "two", "none.craft.test"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        gai(names[i], NULL, 0, AI_CANONNAME, AF_UNSPEC, SOCK_STREAM, 0);
+        ghbn_r(names[i], -1, 8192);
     }
 }
 
@@ -1553,7 +1567,7 @@ int main(int argc, char **argv)
         {"numeric", group_numeric}, {"files", group_files},         {"services", group_services},
         {"dns", group_dns},         {"search", group_search},       {"few", group_few}, {"nosource", group_nosource},
         {"slow", group_slow},       {"addrconfig", group_addrconfig}, {"custom_db", group_custom_db},
-        {"reload", group_reload},   {"statics", group_statics}, {"craft", group_craft},
+        {"reload", group_reload},   {"statics", group_statics}, {"craft", group_craft}, {"mixed", group_mixed},
     };
     if (argc < 2) {
         printf("Bail out! usage: diff_resolve GROUP [prove]\n");

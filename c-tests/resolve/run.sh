@@ -336,6 +336,8 @@ group services services "${BASIC[@]}"
 group dns dns "${BASIC[@]}"
 group statics statics "${BASIC[@]}"
 group craft craft "nameserver 127.0.0.6" "options timeout:1 attempts:1"
+group mixed mixed "nameserver 127.0.0.4" "nameserver 127.0.0.3" "nameserver 127.0.0.6" "search craft.test" \
+	"options timeout:1 attempts:1"
 group search-ndots1 search "${BASIC[@]}"
 expect_getent "ndots:1, search a b" dotted.zz 192.0.2.35
 expect_getent "ndots:1, search a b" dual 192.0.2.32

@@ -111,7 +111,7 @@ fuzz_target!(|msg: &[u8]| {
         assert_eq!(walk.found, seen);
         assert!(walk.found <= records);
         check_text_round_trip(&walk.canon);
-        assert_eq!(answer::walk_error(&walk).is_some(), walk.found == 0 && walk.malformed);
+        assert_eq!(answer::walk_error(&walk).is_some(), walk.malformed);
 
         // The CNAMEs followed: at most MAX_CNAME_HOPS, none for a CNAME
         // query; with none found the walk ends on the last one's target.

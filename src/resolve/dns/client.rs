@@ -256,8 +256,10 @@ fn search(
     let dots = name.iter().filter(|&&c| c == b'.').count();
     let trailing_dot = name.last() == Some(&b'.');
     // An impossible name (too long, bad escape) fails as glibc's
-    // res_mkquery does: NO_RECOVERY.
-    let mut as_is = || match WireName::from_text(name) {
+    // res_mkquery does: NO_RECOVERY. So does the empty name, whose length
+    // wraps below zero in res_querydomain's check.
+    let as_is_name = || WireName::from_text(name).filter(|_| !name.is_empty());
+    let mut as_is = || match as_is_name() {
         Some(q) => query(&q),
         None => Err(Failure::Err(LookupError::NoRecovery)),
     };
@@ -303,7 +305,7 @@ fn search(
     // list), or `no-tld-query` forbids it for a dotless name.
     let tld_forbidden = dots == 0 && searched && conf.no_tld_query;
     if !(tried_as_is || root_on_list || tld_forbidden) {
-        match WireName::from_text(name) {
+        match as_is_name() {
             Some(q) => match query(&q) {
                 Ok(()) => return Ok(()),
                 Err(f) => last = f,

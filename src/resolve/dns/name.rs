@@ -91,7 +91,8 @@ impl WireName {
         let mut out = WireName::root();
         // The join is textual: "name." + "" is the absolute "name.".
         let name_abs = name.last() == Some(&b'.') && !ends_with_escaped_dot(name);
-        if name_abs || name == b"." {
+        // An empty name joins to ".domain", which starts with an empty label.
+        if name_abs || name == b"." || name.is_empty() {
             return None;
         }
         out.append_text(name)?;
