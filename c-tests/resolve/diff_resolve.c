@@ -1281,6 +1281,7 @@ static void group_craft(void)
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         gai(names[i], NULL, 0, AI_CANONNAME, AF_INET, SOCK_STREAM, 0);
+        gai(names[i], NULL, 0, 0, AF_INET, SOCK_STREAM, 0); /* glibc's gethostbyname2_r shortcut */
         gai(names[i], "80", 0, AI_CANONNAME, AF_UNSPEC, SOCK_STREAM, 0);
         ghbn(names[i]);
         ghbn2(names[i], AF_INET6);

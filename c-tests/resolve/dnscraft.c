@@ -1,9 +1,11 @@
 /* dnscraft: a DNS server of crafted, often hostile, replies for the
  * resolver's differential tests (group "craft" of diff_resolve.c).
  *
- * usage: dnscraft ADDR PORT
+ * usage: dnscraft ADDR PORT [QUERYLOG]
  *
- * Serves UDP and TCP on ADDR:PORT. The reply depends on the first label of
+ * Serves UDP and TCP on ADDR:PORT. With QUERYLOG, appends one line per
+ * query received: "udp|tcp TYPE NAME" (the name as sent, type by number),
+ * so that two resolvers' queries can be compared on the wire. The reply depends on the first label of
  * the question's name (compared without case) and on its type; every name
  * lies under craft.test. A and PTR questions get the crafted reply; AAAA
  * questions get an empty NOERROR answer (no data), except where noted.
@@ -265,6 +267,25 @@ static int reply(const unsigned char *q, size_t n, struct msg *r, int tcp)
     return 0;
 }
 
+static const char *querylog;
+
+/* One line per query into the query log, if any. */
+static void log_query(const unsigned char *q, size_t n, int tcp)
+{
+    char first[64], name[300];
+    unsigned qtype = 0;
+    if (!querylog)
+        return;
+    FILE *f = fopen(querylog, "a");
+    if (!f)
+        return;
+    if (n >= 12 && parse_question(q, n, first, sizeof first, name, sizeof name, &qtype))
+        fprintf(f, "%s %u %s\n", tcp ? "tcp" : "udp", qtype, name);
+    else
+        fprintf(f, "%s malformed query\n", tcp ? "tcp" : "udp");
+    fclose(f);
+}
+
 static int bind_on(int type, const struct sockaddr_in *a)
 {
     int s = socket(AF_INET, type, 0), one = 1;
@@ -293,6 +314,7 @@ static void serve_tcp(int c)
             if (got < 2 + len)
                 break;
             struct msg r;
+            log_query(in + 2, len, 1);
             int what = reply(in + 2, len, &r, 1);
             if (what == 1)
                 return;
@@ -313,10 +335,11 @@ static void serve_tcp(int c)
 int main(int argc, char **argv)
 {
     struct sockaddr_in a;
-    if (argc != 3) {
-        fprintf(stderr, "usage: dnscraft ADDR PORT\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: dnscraft ADDR PORT [QUERYLOG]\n");
         return 2;
     }
+    querylog = argc == 4 ? argv[3] : NULL;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_port = htons((unsigned short)atoi(argv[2]));
@@ -341,6 +364,8 @@ int main(int argc, char **argv)
             socklen_t pl = sizeof peer;
             ssize_t n = recvfrom(u, q, sizeof q, 0, (struct sockaddr *)&peer, &pl);
             struct msg r;
+            if (n > 0)
+                log_query(q, (size_t)n, 0);
             if (n > 0 && reply(q, (size_t)n, &r, 0) == 0)
                 sendto(u, r.b, r.n, 0, (struct sockaddr *)&peer, pl);
         }

@@ -79,7 +79,7 @@ if [ "${RESOLVE_INSIDE:-}" != 1 ]; then
 	so | preload) [ -f "$LIB/libsockshim.so" ] || bail "$LIB/libsockshim.so missing" ;;
 	a) [ -f "$LIB/libsockshim.a" ] || bail "$LIB/libsockshim.a missing" ;;
 	esac
-	for p in diff_resolve threads memcheck; do
+	for p in diff_resolve threads memcheck wireq; do
 		$CC $CFLAGS "$here/$p.c" "${link[@]}" -o "$OUT/$p" 2>"$OUT/$p.cc.log" ||
 			bail "cc $p.c failed: $(head -c 600 "$OUT/$p.cc.log")"
 	done
@@ -251,7 +251,7 @@ start_bg dnsmasq dnsmasq --keep-in-foreground --conf-file="$tmp/dnsmasq.conf" --
 start_bg drop "$OUT/dnsstub" 127.0.0.3 53 drop
 start_bg servfail "$OUT/dnsstub" 127.0.0.4 53 servfail
 start_bg refused "$OUT/dnsstub" 127.0.0.5 53 refused
-start_bg craft "$OUT/dnscraft" 127.0.0.6 53
+start_bg craft "$OUT/dnscraft" 127.0.0.6 53 "$tmp/craft.qlog"
 
 resolv() { printf '%s\n' "$@" >"$tmp/resolv.conf"; }
 BASIC=("nameserver 127.0.0.1" "search a.sockshim.test b.sockshim.test" "options timeout:1 attempts:1")
@@ -338,6 +338,46 @@ group statics statics "${BASIC[@]}"
 group craft craft "nameserver 127.0.0.6" "options timeout:1 attempts:1"
 group mixed mixed "nameserver 127.0.0.4" "nameserver 127.0.0.3" "nameserver 127.0.0.6" "search craft.test" \
 	"options timeout:1 attempts:1"
+
+# ---- the queries on the wire -----------------------------------------------------
+# wire WHAT CALL NAME...: the same lookups by glibc and by sockshim (wireq.c)
+# send the same queries to dnscraft, as its query log shows them: the same
+# names (letter case included), types, order, count and transport (UDP,
+# then TCP after truncation), and get the same results.
+wire() {
+	local what=$1 side
+	shift
+	if [ -n "$ONLY" ] && [[ " $ONLY " != *" wire "* ]]; then
+		return 0
+	fi
+	for side in glibc ours; do
+		: >"$tmp/craft.qlog"
+		timeout -k 2 60 env "${penv[@]+"${penv[@]}"}" "$OUT/wireq" $side "$@" >"$tmp/wire.$side.out" 2>&1 </dev/null
+		echo "exit $?" >>"$tmp/wire.$side.out"
+		cp "$tmp/craft.qlog" "$tmp/wire.$side.log"
+	done
+	local q tcp
+	q=$(wc -l <"$tmp/wire.glibc.log")
+	tcp=$(grep -c '^tcp' "$tmp/wire.glibc.log")
+	if [ "$q" -gt 0 ] && cmp -s "$tmp/wire.glibc.log" "$tmp/wire.ours.log" &&
+		cmp -s "$tmp/wire.glibc.out" "$tmp/wire.ours.out"; then
+		ok "wire ($what): $1 of $(($# - 1)) names sends glibc's $q queries ($tcp over TCP), same results"
+	else
+		not_ok "wire ($what): $1 of $(($# - 1)) names sends glibc's queries ($q, $tcp over TCP), same results"
+		diff "$tmp/wire.glibc.log" "$tmp/wire.ours.log" | head -12 | sed 's/^/#   queries /' >&2
+		diff "$tmp/wire.glibc.out" "$tmp/wire.ours.out" | head -6 | sed 's/^/#   results /' >&2
+	fi
+}
+WIRE_NAMES=(two.craft.test Two.CRAFT.test tcok.craft.test tcclose.craft.test tchalf.craft.test tchuge.craft.test
+	cnup.craft.test lie.craft.test nxans.craft.test none.craft.test two none upper.craft.test)
+for conf in "" "options single-request" "options single-request-reopen" "options use-vc" "options ndots:3"; do
+	resolv "nameserver 127.0.0.6" "search craft.test" "options timeout:1 attempts:1" ${conf:+"$conf"}
+	for call in gai gai4 gai6 ghbn ghbn6; do
+		wire "${conf:-default options}" $call "${WIRE_NAMES[@]}"
+	done
+done
+resolv "nameserver 127.0.0.6" "options timeout:1 attempts:1"
+wire "PTR" ghba 192.0.2.61 192.0.2.62 192.0.2.66 192.0.2.67 192.0.2.99
 group search-ndots1 search "${BASIC[@]}"
 expect_getent "ndots:1, search a b" dotted.zz 192.0.2.35
 expect_getent "ndots:1, search a b" dual 192.0.2.32

@@ -149,9 +149,11 @@ impl Default for Answer {
 /// `get_nss_addresses` and `try_simple_gethostbyname` do.
 fn gai_error_of(e: LookupError) -> GaiError {
     match e {
-        LookupError::NotFound | LookupError::NoRecovery | LookupError::Malformed => GaiError::NoName,
+        LookupError::NotFound | LookupError::NoRecovery | LookupError::Malformed | LookupError::NoAddress => {
+            GaiError::NoName
+        }
         LookupError::NoData => GaiError::NoData,
-        LookupError::TryAgain => GaiError::Again,
+        LookupError::TryAgain | LookupError::TryAgainNotFound => GaiError::Again,
         LookupError::System(errno) => GaiError::System(errno),
         // Only from the AF_INET shortcut, glibc's try_simple_gethostbyname
         // reading gethostbyname2_r's answer.
@@ -232,7 +234,14 @@ fn lookup_targets(
             }
         }
         libc::AF_INET => {
-            by_name(src, name, Query::One(Family::V4), mode, &mut host).map_err(gai_error_of)?;
+            by_name(src, name, Query::One(Family::V4), mode, &mut host).map_err(|e| match e {
+                // try_simple_gethostbyname: gethostbyname2_r returned 0
+                // without a result and h_errno not NO_DATA: EAI_NONAME; it
+                // returned an error (EMSGSIZE) with NO_RECOVERY: EAI_NODATA.
+                LookupError::TryAgainNotFound if mode == Walk::Reentrant => GaiError::NoName,
+                LookupError::Malformed | LookupError::NoAddress if mode == Walk::Reentrant => GaiError::NoData,
+                e => gai_error_of(e),
+            })?;
             canon.set(host.name.as_bytes());
             for a in host.addrs() {
                 push(targets, *a);
@@ -253,7 +262,10 @@ fn lookup_targets(
 /// timed out, "no data" if the name exists, else not found.
 fn combine(first: Option<LookupError>, second: LookupError) -> LookupError {
     match (first, second) {
-        (Some(LookupError::TryAgain), LookupError::TryAgain) => LookupError::TryAgain,
+        (
+            Some(LookupError::TryAgain | LookupError::TryAgainNotFound),
+            LookupError::TryAgain | LookupError::TryAgainNotFound,
+        ) => LookupError::TryAgain,
         (Some(LookupError::NoData), _) | (_, LookupError::NoData) => LookupError::NoData,
         (_, e) => e,
     }

@@ -72,7 +72,7 @@ pub fn name_of_addr(
                     return Err(GaiError::System(ret));
                 }
             }
-            Err(LookupError::TryAgain) => return Err(GaiError::Again),
+            Err(LookupError::TryAgain | LookupError::TryAgainNotFound) => return Err(GaiError::Again),
             _ => {}
         }
         if found.is_ok() {

@@ -511,15 +511,16 @@ fn dns_by_name(
     *global = Some(match r {
         Ok(()) => HOST_NOT_FOUND,
         // NXDOMAIN, or answered without an address (`no_address`).
-        Err(LookupError::NotFound) => HOST_NOT_FOUND,
+        Err(LookupError::NotFound | LookupError::NoAddress) => HOST_NOT_FOUND,
         Err(LookupError::NoData) => NO_DATA,
-        Err(LookupError::TryAgain) => TRY_AGAIN,
+        Err(LookupError::TryAgain | LookupError::TryAgainNotFound) => TRY_AGAIN,
         Err(LookupError::NoRecovery | LookupError::Malformed) => NO_RECOVERY,
         Err(LookupError::System(_) | LookupError::NoService(_)) => NETDB_INTERNAL,
     });
     match r {
         Ok(()) if answer.len > 0 => {}
         Ok(()) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
+        Err(LookupError::NoAddress) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
         Err(LookupError::NotFound) if answer.no_address => {
             return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT)
         }
@@ -528,7 +529,7 @@ fn dns_by_name(
         Err(LookupError::TryAgain) if answer.unavailable => {
             return SourceAnswer::Failed(Status::Unavail, Some(TRY_AGAIN), libc::EAGAIN)
         }
-        Err(LookupError::TryAgain) => return not_found(TRY_AGAIN),
+        Err(LookupError::TryAgain | LookupError::TryAgainNotFound) => return not_found(TRY_AGAIN),
         Err(LookupError::NoRecovery) => return not_found(NO_RECOVERY),
         Err(LookupError::Malformed) => return malformed(),
         Err(LookupError::System(e) | LookupError::NoService(e)) => {
@@ -691,9 +692,9 @@ fn dns_by_addr(
     // res_query left in the thread's too; an answered query leaves it.
     let h = match src.dns_ptr(&query, &mut buf) {
         Ok(n) => Ok(n),
-        Err(LookupError::NotFound) => Err(HOST_NOT_FOUND),
+        Err(LookupError::NotFound | LookupError::NoAddress) => Err(HOST_NOT_FOUND),
         Err(LookupError::NoData) => Err(NO_DATA),
-        Err(LookupError::TryAgain) => Err(TRY_AGAIN),
+        Err(LookupError::TryAgain | LookupError::TryAgainNotFound) => Err(TRY_AGAIN),
         Err(LookupError::NoRecovery) => Err(NO_RECOVERY),
         Err(LookupError::Malformed) => {
             *global = Some(NO_RECOVERY);

@@ -104,8 +104,8 @@ type AskFn<'a> = dyn FnMut(&mut dyn Sources, Source, &mut Host) -> Result<(), Lo
 fn status_of(answer: &Result<(), LookupError>) -> Option<Status> {
     Some(match answer {
         Ok(()) => Status::Success,
-        Err(LookupError::NotFound | LookupError::NoData) => Status::NotFound,
-        Err(LookupError::TryAgain) => Status::TryAgain,
+        Err(LookupError::NotFound | LookupError::NoData | LookupError::TryAgainNotFound) => Status::NotFound,
+        Err(LookupError::TryAgain | LookupError::NoAddress) => Status::TryAgain,
         Err(LookupError::NoRecovery | LookupError::Malformed | LookupError::System(_) | LookupError::NoService(_)) => {
             Status::Unavail
         }
@@ -169,7 +169,10 @@ pub fn by_name(
                 Query::Both => Family::Any,
             };
             let mut answer = DnsAddrs::default();
-            src.dns_addrs(name, family, &mut answer)?;
+            match src.dns_addrs(name, family, &mut answer) {
+                Err(LookupError::NotFound) if answer.no_address => return Err(LookupError::NoAddress),
+                r => r?,
+            }
             if answer.len == 0 {
                 return Err(LookupError::NoData);
             }

@@ -97,8 +97,18 @@ pub enum LookupError {
     NotFound,
     /// The name exists but has no address of the wanted family: NO_DATA.
     NoData,
+    /// DNS answered with records, none of them an address for the name (a
+    /// CNAME only, other owners, a wrong RDATA size): nss_dns's TRYAGAIN
+    /// with NO_RECOVERY, so `_r` returns an error and getaddrinfo's AF_INET
+    /// shortcut EAI_NODATA (elsewhere EAI_NONAME).
+    NoAddress,
     /// A temporary failure (timeout, SERVFAIL): TRY_AGAIN.
     TryAgain,
+    /// TRY_AGAIN from a DNS server whose TCP stream ended mid-answer: nss_dns
+    /// says NOTFOUND here, not UNAVAIL (res_send leaves errno neither
+    /// ECONNREFUSED nor ETIMEDOUT), so `_r` returns 0 and getaddrinfo's
+    /// AF_INET shortcut EAI_NONAME.
+    TryAgainNotFound,
     /// A permanent failure (REFUSED, FORMERR, a name that fails the
     /// host-name check): NO_RECOVERY.
     NoRecovery,

@@ -120,6 +120,9 @@ enum Failure {
     ServFail,
     /// No server could be reached at all (ECONNREFUSED): the search stops.
     Unreachable,
+    /// The last server's TCP stream ended before its answer: TRY_AGAIN, but
+    /// as NOTFOUND, not UNAVAIL (see `Outcome::Broken`).
+    Broken,
     /// res_query succeeded (answers came) but they held no address: the
     /// search stops here with this error.
     Final(LookupError),
@@ -130,6 +133,7 @@ impl Failure {
         match self {
             Failure::Err(e) | Failure::Final(e) => e,
             Failure::ServFail | Failure::Unreachable => LookupError::TryAgain,
+            Failure::Broken => LookupError::TryAgainNotFound,
         }
     }
 }
@@ -510,6 +514,7 @@ fn send(conf: &ResolvConf, queries: &mut [Query<'_>], on_reply: &mut transport::
     let mut status = [Status::Pending; 2];
     let mut use_tcp = conf.use_vc;
     let mut heard = false;
+    let mut broken = false;
     let mut last_failed: Option<u8> = None;
     let mut attempt = 0;
     while attempt < conf.attempts {
@@ -532,10 +537,11 @@ fn send(conf: &ResolvConf, queries: &mut [Query<'_>], on_reply: &mut transport::
                 outcome = transport::tcp(ns, queries, seconds, &mut status, on_reply)
                     .map_err(|e| Failure::Err(LookupError::System(e.0)))?;
             }
+            broken = outcome == Outcome::Broken;
             match outcome {
                 Outcome::Done => return Ok(()),
                 Outcome::Next { heard: h } => heard |= h,
-                Outcome::Truncated => heard = true,
+                Outcome::Truncated | Outcome::Broken => heard = true,
             }
             for s in status.iter_mut() {
                 if let Status::Failed(rc) = *s {
@@ -551,6 +557,9 @@ fn send(conf: &ResolvConf, queries: &mut [Query<'_>], on_reply: &mut transport::
     }
     Err(if last_failed == Some(RCODE_SERVFAIL) {
         Failure::ServFail
+    } else if broken {
+        // res_send's errno is the last TCP failure's (send_vc's terrno).
+        Failure::Broken
     } else {
         Failure::Err(LookupError::TryAgain)
     })

@@ -62,6 +62,11 @@ pub enum Outcome {
     /// merely timed out (glibc's `gotsomewhere`), false when it could not be
     /// reached at all (ICMP unreachable: ECONNREFUSED).
     Next { heard: bool },
+    /// Ask the next server: the TCP stream ended before the answer did (the
+    /// server closed or reset it, mid-length or mid-message). glibc's
+    /// `send_vc` then leaves errno as the failed read left it, neither
+    /// ECONNREFUSED nor ETIMEDOUT, so nss_dns says NOTFOUND, not UNAVAIL.
+    Broken,
 }
 
 /// How UDP sends the pair (`options single-request`, `single-request-reopen`).
@@ -370,15 +375,21 @@ fn tcp_exchange(
         }
     }
     let mut buf = [0u8; TCP_BUF];
+    let ended = |r: Read| if r == Read::Ended { Outcome::Broken } else { heard };
     while status.iter().take(queries.len()).any(|&s| s == Status::Pending) {
         let mut lenb = [0u8; 2];
-        if !read_exact(fd, &mut lenb, deadline) {
-            return heard;
+        let r = read_exact(fd, &mut lenb, deadline);
+        if r != Read::Whole {
+            return ended(r);
         }
         let full = usize::from(u16::from_be_bytes(lenb));
         let keep = full.min(TCP_BUF);
-        if !read_exact(fd, &mut buf[..keep], deadline) || !skip(fd, full - keep, deadline) {
-            return heard;
+        let mut r = read_exact(fd, &mut buf[..keep], deadline);
+        if r == Read::Whole {
+            r = skip(fd, full - keep, deadline);
+        }
+        if r != Read::Whole {
+            return ended(r);
         }
         if let Some((i, reply)) = match_reply(&buf[..keep], queries, status) {
             on_reply(i, &reply);
@@ -404,36 +415,48 @@ fn write_all(fd: i32, mut data: &[u8], deadline: i64) -> bool {
     true
 }
 
-fn read_exact(fd: i32, buf: &mut [u8], deadline: i64) -> bool {
+/// How a TCP read ended.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// Every byte asked for arrived.
+    Whole,
+    /// The stream ended first: end of file or an error (a reset).
+    Ended,
+    /// The deadline passed first.
+    TimedOut,
+}
+
+fn read_exact(fd: i32, buf: &mut [u8], deadline: i64) -> Read {
     let mut got = 0usize;
     while got < buf.len() {
         let mut from = [0u8; SOCKADDR_MAX];
         match dns_io::recvfrom(fd, buf.get_mut(got..).unwrap_or(&mut []), 0, &mut from) {
-            Ok((0, _)) => return false,
+            Ok((0, _)) => return Read::Ended,
             Ok((n, _)) => got += n,
             Err(Errno(libc::EINTR)) => {}
             Err(Errno(libc::EAGAIN)) => {
                 if !matches!(wait(fd, POLLIN, deadline), Ok(ev) if ev != 0) {
-                    return false;
+                    return Read::TimedOut;
                 }
             }
-            Err(_) => return false,
+            Err(_) => return Read::Ended,
         }
     }
-    true
+    Read::Whole
 }
 
 /// Reads and drops `n` bytes (the part of a reply beyond `TCP_BUF`).
-fn skip(fd: i32, mut n: usize, deadline: i64) -> bool {
+fn skip(fd: i32, mut n: usize, deadline: i64) -> Read {
     let mut scratch = [0u8; 512];
     while n > 0 {
         let k = n.min(scratch.len());
-        if !read_exact(fd, &mut scratch[..k], deadline) {
-            return false;
+        let r = read_exact(fd, &mut scratch[..k], deadline);
+        if r != Read::Whole {
+            return r;
         }
         n -= k;
     }
-    true
+    Read::Whole
 }
 
 #[cfg(test)]
