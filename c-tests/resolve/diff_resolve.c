@@ -29,6 +29,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../tap.h"
@@ -1321,6 +1324,92 @@ static void group_mixed(void)
     }
 }
 
+/* The documented DNS deviations (README, "Where sockshim differs from glibc,
+ * on purpose"): dnscraft's runt, qr0, opcode, chclass and stall replies.
+ * Each check states both sides: what glibc does (so a glibc that stopped
+ * doing it shows the README is out of date) and what sockshim does. */
+static int dev_lookup(int glibc, const char *name, unsigned char *last)
+{
+    struct hostent he, *res = NULL;
+    int herr = 0;
+    static char buf[8192];
+    int r = glibc ? GLIBC(gethostbyname2_r)(name, AF_INET, &he, buf, sizeof buf, &res, &herr)
+                  : gethostbyname2_r(name, AF_INET, &he, buf, sizeof buf, &res, &herr);
+    *last = 0;
+    if (r == 0 && res && res->h_addr_list[0])
+        *last = (unsigned char)res->h_addr_list[0][3];
+    return *last != 0;
+}
+
+static void group_deviations(void)
+{
+    if (!bound_to_sockshim("gethostbyname2_r", (void *)&gethostbyname2_r)) {
+        diag("deviation checks skipped: not running on sockshim");
+        return;
+    }
+    static const struct {
+        const char *name, *what;
+        unsigned char addr;
+        int glibc_finds;
+    } tc[] = {
+        {"runt.craft.test", "a runt UDP reply (6 bytes) before the answer: sockshim waits for the answer, glibc gives up",
+         81, 0},
+        {"qr0.craft.test", "a reply with QR clear: glibc takes it, sockshim does not", 82, 1},
+        {"opcode.craft.test", "a reply with opcode STATUS: glibc takes it, sockshim does not", 83, 1},
+    };
+    for (size_t i = 0; i < sizeof tc / sizeof tc[0]; i++) {
+        unsigned char g, m;
+        int gf = dev_lookup(1, tc[i].name, &g), mf = dev_lookup(0, tc[i].name, &m);
+        int want_mine = !tc[i].glibc_finds;
+        ok(gf == tc[i].glibc_finds && (!gf || g == tc[i].addr) && mf == want_mine && (!mf || m == tc[i].addr),
+           "deviation: %s (glibc %s, sockshim %s)", tc[i].what, gf ? "found it" : "did not", mf ? "found it" : "did not");
+    }
+    /* Class CH: glibc's getaddrinfo for AF_UNSPEC (nss_dns's
+     * gethostbyname4_r) takes an A record of any class; its gethostbyname
+     * family and sockshim take class IN only. */
+    {
+        struct addrinfo h, *gres = NULL, *mres = NULL;
+        memset(&h, 0, sizeof h);
+        h.ai_socktype = SOCK_STREAM;
+        int gr = GLIBC(getaddrinfo)("chclass.craft.test", NULL, &h, &gres);
+        int mr = getaddrinfo("chclass.craft.test", NULL, &h, &mres);
+        unsigned char g4;
+        int g4f = dev_lookup(1, "chclass.craft.test", &g4);
+        int gok = gr == 0 && gres && gres->ai_family == AF_INET &&
+                  ((struct sockaddr_in *)gres->ai_addr)->sin_addr.s_addr == htonl(0xc0000254);
+        ok(gok && !g4f && mr == EAI_NONAME,
+           "deviation: an A record of class CH: glibc's getaddrinfo(AF_UNSPEC) takes it (%s), its gethostbyname2_r "
+           "does not (%s), sockshim does not (%s)",
+           gok ? "yes" : "no", g4f ? "it does" : "right", mr == EAI_NONAME ? "EAI_NONAME" : "other");
+        if (gr == 0)
+            GLIBC(freeaddrinfo)(gres);
+        if (mr == 0)
+            freeaddrinfo(mres);
+    }
+    /* A TCP answer that never comes: sockshim gives up at the timeout;
+     * glibc's send_vc reads with no timeout (still waiting after 2 s). */
+    struct timespec t0, t1;
+    unsigned char m;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int mf = dev_lookup(0, "stall.craft.test", &m);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        alarm(2);
+        unsigned char g;
+        dev_lookup(1, "stall.craft.test", &g);
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    int glibc_hung = WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM;
+    ok(!mf && secs < 1.9 && glibc_hung,
+       "deviation: a stalled TCP answer: sockshim fails after %.1f s (timeout:1), glibc %s", secs,
+       glibc_hung ? "still waits after 2 s" : "returned");
+}
+
 /* The search list and ndots groups: the same names, another resolv.conf. */
 static void group_search(void)
 {
@@ -1568,7 +1657,7 @@ int main(int argc, char **argv)
         {"numeric", group_numeric}, {"files", group_files},         {"services", group_services},
         {"dns", group_dns},         {"search", group_search},       {"few", group_few}, {"nosource", group_nosource},
         {"slow", group_slow},       {"addrconfig", group_addrconfig}, {"custom_db", group_custom_db},
-        {"reload", group_reload},   {"statics", group_statics}, {"craft", group_craft}, {"mixed", group_mixed},
+        {"reload", group_reload},   {"statics", group_statics}, {"craft", group_craft}, {"mixed", group_mixed}, {"deviations", group_deviations},
     };
     if (argc < 2) {
         printf("Bail out! usage: diff_resolve GROUP [prove]\n");

@@ -30,6 +30,13 @@
  *   tchalf   UDP: TC; TCP: a length of 200 and 10 bytes, then closed
  *   tchuge   UDP: TC; TCP: a length of 65535 and 40 bytes, then closed
  *   tcok     UDP: TC; TCP: the whole answer, three A records
+ * For the documented deviations (README), each with one A record:
+ *   runt     UDP: a 6-byte runt first, then the real answer (192.0.2.81)
+ *   qr0      the answer with QR clear (192.0.2.82)
+ *   opcode   the answer with opcode 2, STATUS (192.0.2.83)
+ *   chclass  the A record in class CH (192.0.2.84)
+ *   stall    UDP: TC; TCP: the query is read and never answered (the
+ *            connection is held for 4 s; nothing else is served meanwhile)
  * PTR questions for 192.0.2.N (N.2.0.192.in-addr.arpa):
  *   61  PTR "ptr-trail.craft.test" with 4 bytes after the name in RDATA
  *   62  PTR "bad name.craft.test"
@@ -129,7 +136,7 @@ static size_t parse_question(const unsigned char *q, size_t n, char *first, size
 
 /* Builds the reply to query q (n bytes) into r; tcp: over TCP. Returns 0
  * to send r, 1 for "TCP: close", 2 for raw bytes already in r (TCP, no
- * length prefix added). */
+ * length prefix added), 3 for "TCP: hold the connection, answer nothing". */
 static int reply(const unsigned char *q, size_t n, struct msg *r, int tcp)
 {
     char first[64], name[300];
@@ -238,6 +245,21 @@ static int reply(const unsigned char *q, size_t n, struct msg *r, int tcp)
         putptr(r, QNAME), a_rr(r, 71);
         putptr(r, QNAME), a_rr(r, 72);
         an = 2;
+    } else if (!strcmp(first, "runt") || !strcmp(first, "qr0") || !strcmp(first, "opcode")) {
+        putptr(r, QNAME), a_rr(r, !strcmp(first, "runt") ? 81 : !strcmp(first, "qr0") ? 82 : 83);
+        an = 1;
+        if (!strcmp(first, "qr0"))
+            r->b[2] &= 0x7f;
+        if (!strcmp(first, "opcode"))
+            r->b[2] = (unsigned char)((r->b[2] & 0x87) | 2 << 3);
+    } else if (!strcmp(first, "chclass")) {
+        putptr(r, QNAME), put16(r, 1), put16(r, 3), put32(r, 60), put16(r, 4);
+        put8(r, 192), put8(r, 0), put8(r, 2), put8(r, 84);
+        an = 1;
+    } else if (!strcmp(first, "stall")) {
+        if (tcp)
+            return 3;
+        r->b[2] |= 0x02; /* TC */
     } else if (!strncmp(first, "tc", 2)) {
         if (!tcp) {
             r->b[2] |= 0x02; /* TC */
@@ -318,6 +340,12 @@ static void serve_tcp(int c)
             int what = reply(in + 2, len, &r, 1);
             if (what == 1)
                 return;
+            if (what == 3) {
+                struct pollfd h = {c, POLLIN, 0};
+                for (int ms = 0; ms < 4000 && poll(&h, 1, 100) == 0; ms += 100)
+                    ;
+                return;
+            }
             if (what == 2) {
                 if (write(c, r.b, r.n) < 0)
                     return;
@@ -366,8 +394,11 @@ int main(int argc, char **argv)
             struct msg r;
             if (n > 0)
                 log_query(q, (size_t)n, 0);
-            if (n > 0 && reply(q, (size_t)n, &r, 0) == 0)
+            if (n > 0 && reply(q, (size_t)n, &r, 0) == 0) {
+                if (n > 13 && q[12] == 4 && !strncasecmp((const char *)q + 13, "runt", 4))
+                    sendto(u, r.b, 6, 0, (struct sockaddr *)&peer, pl);
                 sendto(u, r.b, r.n, 0, (struct sockaddr *)&peer, pl);
+            }
         }
         if (p[1].revents & POLLIN) {
             int c = accept(t, NULL, NULL);

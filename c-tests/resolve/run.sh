@@ -336,6 +336,7 @@ group services services "${BASIC[@]}"
 group dns dns "${BASIC[@]}"
 group statics statics "${BASIC[@]}"
 group craft craft "nameserver 127.0.0.6" "options timeout:1 attempts:1"
+group deviations deviations "nameserver 127.0.0.6" "options timeout:1 attempts:1"
 group mixed mixed "nameserver 127.0.0.4" "nameserver 127.0.0.3" "nameserver 127.0.0.6" "search craft.test" \
 	"options timeout:1 attempts:1"
 
