@@ -2,7 +2,7 @@
 # Runs the benchmark program inside a network and mount namespace of its own,
 # with a DNS server for the resolver cases (see bench/README.md):
 #
-#   unshare --mount --net --fork bash bench/netns.sh BENCH_BINARY
+#   unshare --mount --net --fork bash bench/netns.sh BENCH_BINARY [ARGS...]
 #
 # In the namespace: loopback up; dnsmasq on 127.0.0.1:53 answering for
 # $dns_name (one A, one AAAA) from its own configuration, nothing upstream;
@@ -12,7 +12,7 @@
 # dnsmasq are gone when this script ends. Nothing leaves the namespace.
 set -euo pipefail
 
-bench=$1
+bench=("$@")
 dns_name=www.bench.test
 
 tmp=$(mktemp -d /tmp/sockshim-bench.XXXXXX)
@@ -81,5 +81,5 @@ version=$(dnsmasq --version | sed -n '1s/^Dnsmasq version \([^ ]*\).*/\1/p')
 echo "Network namespace of its own (bench/netns.sh): loopback only; dnsmasq ${version:-?} on 127.0.0.1:53" \
     "answers $dns_name (A + AAAA); /etc/hosts: localhost 127.0.0.1, dual.bench.test 127.0.0.2 and ::1; hosts: files dns."
 rc=0
-BENCH_DNS_NAME=$dns_name BENCH_DNS_PID=$dns_pid "$bench" || rc=$?
+BENCH_DNS_NAME=$dns_name BENCH_DNS_PID=$dns_pid "${bench[@]}" || rc=$?
 exit "$rc"

@@ -7,12 +7,12 @@
 use super::host::{Host, Name};
 use super::lookup_host::{by_name, Query};
 use super::service::{parse_service, service_tuples};
-use super::sort::{sort_results, IfAddrs, Kernel};
+use super::sort::{sort_targets, IfAddrs, Kernel};
 use super::sources::Sources;
 use super::walk::{no_service, Walk};
 use super::{
     aton_exact, unmap_v4, v4_mapped, Addr, AddrInfo, Family, GaiError, LookupError, Target, Tuple, LOOPBACK_V6,
-    MAX_ADDRS, MAX_RESULTS, MAX_TUPLES, NETDB_INTERNAL,
+    MAX_ADDRS, MAX_TUPLES, NETDB_INTERNAL,
 };
 use crate::inet::ipv6;
 
@@ -107,10 +107,15 @@ pub fn numeric_host(name: &[u8], h: &Hints, kernel: &mut dyn Kernel) -> Result<O
     Ok(None)
 }
 
-/// The answer of `getaddrinfo`, sorted, before the skin lays it out.
+/// The answer of `getaddrinfo`, sorted, before the skin lays it out: the
+/// addresses in their RFC 6724 order, each with every service tuple (glibc's
+/// sort is stable and sees only the addresses, so sorting the addresses and
+/// then pairing them is the same list, without a table of every pair).
 pub struct Answer {
-    pub results: [AddrInfo; MAX_RESULTS],
-    pub len: usize,
+    targets: [Target; MAX_ADDRS],
+    ntargets: usize,
+    tuples: [Tuple; MAX_TUPLES],
+    ntuples: usize,
     /// The canonical name, for the first result (AI_CANONNAME).
     pub canon: Option<Name>,
     /// `ai_flags` of every result.
@@ -119,25 +124,38 @@ pub struct Answer {
 
 impl Answer {
     pub fn new() -> Self {
-        let zero = AddrInfo {
-            target: Target {
-                addr: Addr::V4([0; 4]),
-                scope_id: 0,
-            },
-            tuple: Tuple::default(),
-        };
         Answer {
-            results: [zero; MAX_RESULTS],
-            len: 0,
+            targets: [NO_TARGET; MAX_ADDRS],
+            ntargets: 0,
+            tuples: [Tuple::default(); MAX_TUPLES],
+            ntuples: 0,
             canon: None,
             flags: 0,
         }
     }
 
-    pub fn results(&self) -> &[AddrInfo] {
-        &self.results[..self.len]
+    /// The number of results.
+    pub fn len(&self) -> usize {
+        self.ntargets * self.ntuples
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The results in order: each address with each tuple.
+    pub fn results(&self) -> impl Iterator<Item = AddrInfo> + Clone + '_ {
+        let tuples = &self.tuples[..self.ntuples];
+        self.targets[..self.ntargets]
+            .iter()
+            .flat_map(move |t| tuples.iter().map(move |u| AddrInfo { target: *t, tuple: *u }))
     }
 }
+
+const NO_TARGET: Target = Target {
+    addr: Addr::V4([0; 4]),
+    scope_id: 0,
+};
 
 impl Default for Answer {
     fn default() -> Self {
@@ -320,14 +338,9 @@ pub fn getaddrinfo(
     }
     let service = service.filter(|s| !s.is_empty());
 
-    let mut tuples = [Tuple::default(); MAX_TUPLES];
-    let ntuples = service_tuples(src, service, h.socktype, h.protocol, &mut tuples)?;
-    let tuples = &tuples[..ntuples];
-
-    let mut targets = [Target {
-        addr: Addr::V4([0; 4]),
-        scope_id: 0,
-    }; MAX_ADDRS];
+    out.ntargets = 0;
+    out.ntuples = service_tuples(src, service, h.socktype, h.protocol, &mut out.tuples)?;
+    let targets = &mut out.targets;
     let mut canon = Name::new();
     let ntargets = match name {
         None => {
@@ -357,34 +370,23 @@ pub fn getaddrinfo(
                 canon.set(name);
                 1
             }
-            None => lookup_targets(src, name, &h, &mut targets, &mut canon)?,
+            None => lookup_targets(src, name, &h, targets, &mut canon)?,
         },
     };
-
-    out.len = 0;
+    out.ntargets = ntargets;
     out.flags = h.flags;
     out.canon = (h.flags & libc::AI_CANONNAME != 0).then(|| match name {
         // A looked-up name without a canonical name keeps the caller's text.
         Some(n) if canon.as_bytes().is_empty() => Name::from(n),
         _ => canon,
     });
-    for t in &targets[..ntargets] {
-        for tuple in tuples {
-            if let Some(slot) = out.results.get_mut(out.len) {
-                *slot = AddrInfo {
-                    target: *t,
-                    tuple: *tuple,
-                };
-                out.len += 1;
-            }
-        }
-    }
-    if ntargets > 1 {
+    if ntargets > 1 && out.ntuples > 0 {
         if !have_ifaddrs {
             kernel.interface_addrs(&mut ifaddrs);
         }
         let policy = kernel.policy();
-        sort_results(&mut out.results[..out.len], &ifaddrs, &policy, kernel);
+        let port = out.tuples[0].port;
+        sort_targets(&mut out.targets[..ntargets], port, &ifaddrs, &policy, kernel);
     }
     Ok(())
 }

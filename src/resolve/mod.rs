@@ -56,8 +56,6 @@ pub(crate) const MAX_ADDRS: usize = 48;
 pub(crate) const MAX_ALIASES: usize = 35;
 /// Room for the aliases' text.
 pub(crate) const ALIAS_BYTES: usize = 1024;
-/// Most `addrinfo` results one `getaddrinfo` gives.
-pub(crate) const MAX_RESULTS: usize = 256;
 /// Most service tuples (one per socket type / protocol pair glibc knows).
 pub(crate) const MAX_TUPLES: usize = 7;
 /// Room for a `sockaddr_in6`, the largest socket address the resolver makes.

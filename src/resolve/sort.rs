@@ -22,7 +22,7 @@
 //! tunnel, as glibc does.
 
 use super::files::gai_conf::{Policy, PrefixEntry};
-use super::{unmap_v4, v4_mapped, Addr, AddrInfo, Target, LOOPBACK_V6, MAX_RESULTS};
+use super::{unmap_v4, v4_mapped, Addr, Target, LOOPBACK_V6, MAX_ADDRS};
 use libc::{IFA_F_DEPRECATED, IFA_F_HOMEADDRESS, IFA_F_OPTIMISTIC};
 
 /// Most interface addresses considered.
@@ -374,9 +374,13 @@ fn merge_sort(order: &mut [usize], tmp: &mut [usize], info: &mut [Info], t: &Pol
     order[..k].copy_from_slice(&tmp[..k]);
 }
 
-/// Sorts `results` in place as glibc's getaddrinfo does.
-pub fn sort_results(results: &mut [AddrInfo], ifaddrs: &IfAddrs, t: &Policy, kernel: &mut dyn Kernel) {
-    let n = results.len().min(MAX_RESULTS);
+/// Sorts the addresses of getaddrinfo's answer in place as glibc's
+/// getaddrinfo sorts its results (stable: glibc's last rule keeps the list
+/// order, so the results of one address stay together and in tuple order).
+/// `port` is the first result's: the port glibc connects to when it asks
+/// the kernel for each address's source.
+pub fn sort_targets(targets: &mut [Target], port: u16, ifaddrs: &IfAddrs, t: &Policy, kernel: &mut dyn Kernel) {
+    let n = targets.len().min(MAX_ADDRS);
     let blank = Info {
         dest: Addr::V4([0; 4]),
         source: None,
@@ -385,24 +389,21 @@ pub fn sort_results(results: &mut [AddrInfo], ifaddrs: &IfAddrs, t: &Policy, ker
         index: u32::MAX,
         native: None,
     };
-    let mut info = [blank; MAX_RESULTS];
+    let mut info = [blank; MAX_ADDRS];
     let table = ifaddrs.table();
     for i in 0..n {
-        let r = results[i];
-        // The same address again (another socket type): reuse its answer.
-        if i > 0 && results[i - 1].target == r.target && results[i - 1].tuple.port == r.tuple.port {
+        let r = targets[i];
+        // The same address again: reuse its answer.
+        if i > 0 && targets[i - 1] == r {
             info[i] = Info {
-                dest: r.target.addr,
+                dest: r.addr,
                 native: None,
                 ..info[i - 1]
             };
             continue;
         }
-        let mut inf = Info {
-            dest: r.target.addr,
-            ..blank
-        };
-        if let Some(src) = kernel.source_for(&r.target, r.tuple.port) {
+        let mut inf = Info { dest: r.addr, ..blank };
+        if let Some(src) = kernel.source_for(&r, port) {
             // The interface row of the source address (glibc looks IPv4
             // sources on an IPv4 socket up as 127.0.0.1 when in 127/8).
             let key = match src {
@@ -423,7 +424,7 @@ pub fn sort_results(results: &mut [AddrInfo], ifaddrs: &IfAddrs, t: &Policy, ker
                 inf.prefixlen = row.prefixlen;
                 inf.index = row.index;
             }
-            inf.source = Some(match (r.target.addr, src) {
+            inf.source = Some(match (r.addr, src) {
                 (Addr::V4(_), Addr::V6(a)) => unmap_v4(&a).map_or(src, Addr::V4),
                 _ => src,
             });
@@ -431,24 +432,23 @@ pub fn sort_results(results: &mut [AddrInfo], ifaddrs: &IfAddrs, t: &Policy, ker
         info[i] = inf;
     }
     kernel.end_sources();
-    let mut order = [0usize; MAX_RESULTS];
-    let mut tmp = [0usize; MAX_RESULTS];
+    let mut order = [0usize; MAX_ADDRS];
+    let mut tmp = [0usize; MAX_ADDRS];
     for (i, o) in order.iter_mut().enumerate().take(n) {
         *o = i;
     }
     merge_sort(&mut order[..n], &mut tmp[..n], &mut info[..n], t, kernel);
-    let mut sorted = [results[0]; MAX_RESULTS];
+    let mut sorted = [targets[0]; MAX_ADDRS];
     for (k, &o) in order[..n].iter().enumerate() {
-        sorted[k] = results[o];
+        sorted[k] = targets[o];
     }
-    results[..n].copy_from_slice(&sorted[..n]);
+    targets[..n].copy_from_slice(&sorted[..n]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::resolve::files::gai_conf;
-    use crate::resolve::Tuple;
 
     /// A kernel with a fixed routing answer per destination.
     struct Fake {
@@ -480,15 +480,9 @@ mod tests {
     }
 
     fn run(dests: &[Addr], kernel: &mut Fake, ifaddrs: &IfAddrs) -> Vec<Addr> {
-        let mut rs: Vec<AddrInfo> = dests
-            .iter()
-            .map(|a| AddrInfo {
-                target: Target { addr: *a, scope_id: 0 },
-                tuple: Tuple::default(),
-            })
-            .collect();
-        sort_results(&mut rs, ifaddrs, &Policy::glibc_default(), kernel);
-        rs.iter().map(|r| r.target.addr).collect()
+        let mut ts: Vec<Target> = dests.iter().map(|a| Target { addr: *a, scope_id: 0 }).collect();
+        sort_targets(&mut ts, 0, ifaddrs, &Policy::glibc_default(), kernel);
+        ts.iter().map(|t| t.addr).collect()
     }
 
     #[test]

@@ -113,12 +113,12 @@ unsafe fn lookup(
 /// canonical name.
 fn lay_out(answer: &Answer) -> Option<*mut addrinfo> {
     let results = answer.results();
-    let n = results.len();
+    let n = answer.len();
     if n == 0 {
         return None;
     }
     let addrs_at = n * size_of::<addrinfo>();
-    let addr_bytes: usize = results.iter().map(|r| sockaddr_len(&r.target.addr)).sum();
+    let addr_bytes: usize = results.clone().map(|r| sockaddr_len(&r.target.addr)).sum();
     let canon = answer.canon.as_ref().map(|c| c.as_bytes());
     let canon_at = addrs_at + addr_bytes;
     let total = canon_at + canon.map_or(0, |c| c.len() + 1);
@@ -129,7 +129,7 @@ fn lay_out(answer: &Answer) -> Option<*mut addrinfo> {
     }
     let head = block.cast::<addrinfo>();
     let mut sa_off = addrs_at;
-    for (i, r) in results.iter().enumerate() {
+    for (i, r) in results.enumerate() {
         let len = sockaddr_len(&r.target.addr);
         let mut sa = [0u8; 28];
         let family = match r.target.addr {
