@@ -23,6 +23,10 @@
  *   semicn   a CNAME to "semi;colon.craft.test", then its A record
  *   ctlcn    a CNAME to "ctl\001.craft.test", then its A record
  *   cnother  a CNAME owned by "other.craft.test", then the question's A
+ *   cn20     a chain of 20 CNAMEs, then the last target's A (192.0.2.85);
+ *   cn100    the same with 100 (both: UDP only TC, the whole over TCP).
+ *            Not in the craft group yet: sockshim follows 16 CNAMEs where
+ *            glibc follows them all (README, "Limits"; issue 10 item 3)
  *   badown   one A record whose owner is "bad name.craft.test"
  *   rdlen    an A record with RDLENGTH 5
  *   two      two A records, 192.0.2.71 and 192.0.2.72 (a good reply)
@@ -234,6 +238,24 @@ static int reply(const unsigned char *q, size_t n, struct msg *r, int tcp)
         putname(r, "other.craft.test"), rrhead(r, 5, 14), putname(r, "x.craft.test");
         putptr(r, QNAME), a_rr(r, 60);
         an = 2;
+    } else if (!strcmp(first, "cn20") || !strcmp(first, "cn100")) {
+        /* a chain of N CNAMEs in one reply: cnN -> h1-cnN -> ... -> hN-cnN,
+         * then hN-cnN's A record; over UDP only TC (it does not fit) */
+        int hops = !strcmp(first, "cn20") ? 20 : 100;
+        if (!tcp) {
+            r->b[2] |= 0x02;
+        } else {
+            unsigned owner = QNAME;
+            for (int k = 1; k <= hops; k++) {
+                char t[64];
+                snprintf(t, sizeof t, "h%d-cn%d.craft.test", k, hops);
+                putptr(r, owner), rrhead(r, 5, (unsigned)strlen(t) + 2);
+                owner = (unsigned)r->n;
+                putname(r, t);
+            }
+            putptr(r, owner), a_rr(r, 85);
+            an = (unsigned)hops + 1;
+        }
     } else if (!strcmp(first, "badown")) {
         putname(r, "bad name.craft.test"), a_rr(r, 58);
         an = 1;
