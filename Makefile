@@ -258,6 +258,7 @@ demo: deps header samples
 bench: deps lib cli
 	bash bench/run.sh
 	bash bench/trace/run.sh
+	bash bench/trace/nginx.sh
 	unshare --mount --net --fork bash bench/netns.sh bash bench/icount.sh
 
 # Each cargo-fuzz target for a short run over its committed corpus.
