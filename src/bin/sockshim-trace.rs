@@ -10,12 +10,20 @@
 
 #[path = "sockshim_trace/args.rs"]
 mod args;
+#[path = "sockshim_trace/conv.rs"]
+mod conv;
 #[path = "sockshim_trace/decode_cmd.rs"]
 mod decode_cmd;
 #[path = "sockshim_trace/elf.rs"]
 mod elf;
 #[path = "sockshim_trace/env.rs"]
 mod env;
+#[path = "sockshim_trace/packet.rs"]
+mod packet;
+#[path = "sockshim_trace/pcap_cmd.rs"]
+mod pcap_cmd;
+#[path = "sockshim_trace/pcapng.rs"]
+mod pcapng;
 #[path = "sockshim_trace/preload.rs"]
 mod preload;
 #[path = "sockshim_trace/program.rs"]

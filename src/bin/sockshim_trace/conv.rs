@@ -1,0 +1,590 @@
+//! The conversations of a recording as packets: which calls become which
+//! synthesized TCP segments and UDP datagrams (`decode --pcap`).
+//!
+//! - Endpoints come from the recording's descriptor records (the local
+//!   and peer address the tracer learnt at bind, connect, accept, or the
+//!   first traced use of an inherited socket) and from the address
+//!   arguments of `sendto`/`sendmsg`/`recvfrom`/`recvmsg`/`*mmsg`.
+//! - Unix-domain sockets become IPv6 endpoints on their own interface:
+//!   the address is `fd00::` followed by the socket's inode (64 bits), the
+//!   port `0x8000 | (inode & 0x7fff)`; the peer's is its peer inode (both
+//!   known from the descriptor record), so the two sides of a socket pair
+//!   are one stream whichever process traced them. Stream and seqpacket
+//!   sockets are TCP, datagram ones UDP. The path (or `@abstract` name) is
+//!   in each packet's comment.
+//! - TCP: a three-way handshake when connect (or an `EINPROGRESS` connect)
+//!   or accept makes the connection known (or, for a socket traced only
+//!   after it was connected, before its first traced data, the side with
+//!   the higher port as the client); data segments whose sequence numbers
+//!   advance by exactly the bytes moved, each acknowledging all the other
+//!   side sent so far; FIN at `shutdown(SHUT_WR|SHUT_RDWR)`, at `close` of
+//!   a connection still open that way, and, when only this side is traced,
+//!   when a read returns 0; RST from the peer when a call fails with
+//!   `ECONNRESET` or `EPIPE`.
+//! - Both sides traced (two processes' recordings, fork children, a socket
+//!   pair): a connection whose two ends both appear in descriptor records
+//!   (local A peer B, and local B peer A) takes its data from the senders
+//!   only: a receive on it makes no packet (the sender's call already
+//!   did), so the stream is one copy. Otherwise receives make the packets
+//!   of the untraced peer. For UDP a datagram received from an endpoint
+//!   that is some traced socket's local address is likewise left to the
+//!   sender's call.
+//! - A call's packet has its start time, and a comment `FUNC pid P tid T`.
+//! - A payload the recording cut (`SOCKSHIM_RECORD_PAYLOAD`) is a packet
+//!   whose captured length is below its original length.
+
+use std::collections::{HashMap, HashSet};
+
+use sockshim::trace::aux::{Mmsgs, Pair};
+use sockshim::trace::event::{Event, FdDesc};
+use sockshim::trace::func::Func;
+use sockshim::trace::record::Record;
+use sockshim::trace::sockaddr::SockAddr;
+
+use crate::packet::{self, Endpoint, Ip, Transport, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN};
+
+const AF_UNIX: i32 = 1;
+const AF_INET: i32 = 2;
+const AF_INET6: i32 = 10;
+const SOCK_STREAM: i32 = 1;
+const SOCK_DGRAM: i32 = 2;
+const SOCK_SEQPACKET: i32 = 5;
+const IPPROTO_SCTP: i32 = 132;
+const EPIPE: i32 = 32;
+const ECONNRESET: i32 = 104;
+const EINPROGRESS: i32 = 115;
+
+/// How far from a call its descriptor records are looked for (other
+/// threads' records can come in between; across files sorted by time the
+/// descriptor record can come just before its call).
+const NEAR: usize = 8;
+
+/// The interface a packet belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    Inet,
+    Inet6,
+    Unix,
+}
+
+/// One synthesized packet.
+#[derive(Debug, Clone)]
+pub struct Out {
+    pub family: Family,
+    pub ts_ns: u64,
+    pub packet: packet::Packet,
+    pub comment: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Proto {
+    Tcp,
+    Udp,
+}
+
+/// What the conversion knows of one socket.
+#[derive(Clone, Debug)]
+struct Sock {
+    family: Family,
+    proto: Proto,
+    local: Option<Endpoint>,
+    peer: Option<Endpoint>,
+    /// A Unix socket's name, for the comments.
+    name: String,
+}
+
+fn endpoint(addr: &[u8]) -> Option<Endpoint> {
+    match SockAddr::parse(addr) {
+        SockAddr::Inet { port, addr } => Some(Endpoint { ip: Ip::V4(addr), port }),
+        SockAddr::Inet6 { port, addr, .. } => Some(Endpoint { ip: Ip::V6(addr), port }),
+        _ => None,
+    }
+}
+
+/// The synthetic endpoint of the Unix socket with `inode`.
+pub fn unix_endpoint(inode: u64) -> Endpoint {
+    let mut a = [0u8; 16];
+    a[0] = 0xfd;
+    a[8..].copy_from_slice(&inode.to_be_bytes());
+    Endpoint {
+        ip: Ip::V6(a),
+        port: 0x8000 | (inode & 0x7fff) as u16,
+    }
+}
+
+/// A Unix socket address as text: the path, `@name` for an abstract one,
+/// empty for an unnamed one.
+fn unix_name(addr: &[u8]) -> String {
+    match SockAddr::parse(addr) {
+        SockAddr::Unix { path, abstract_: true } => format!("@{}", String::from_utf8_lossy(path)),
+        SockAddr::Unix { path, .. } => String::from_utf8_lossy(path).into_owned(),
+        _ => String::new(),
+    }
+}
+
+impl Sock {
+    fn from_desc(d: &FdDesc) -> Option<Sock> {
+        let proto = match d.ty & 0xf {
+            SOCK_STREAM | SOCK_SEQPACKET if d.protocol != IPPROTO_SCTP => Proto::Tcp,
+            SOCK_DGRAM => Proto::Udp,
+            _ => return None,
+        };
+        match d.domain {
+            AF_INET | AF_INET6 => Some(Sock {
+                family: if d.domain == AF_INET {
+                    Family::Inet
+                } else {
+                    Family::Inet6
+                },
+                proto,
+                local: endpoint(d.local()),
+                peer: endpoint(d.peer()),
+                name: String::new(),
+            }),
+            AF_UNIX if d.inode != 0 => Some(Sock {
+                family: Family::Unix,
+                proto,
+                local: Some(unix_endpoint(d.inode)),
+                peer: (d.peer_inode != 0).then(|| unix_endpoint(d.peer_inode)),
+                name: unix_name(d.local()),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Which way a packet goes, on which interface.
+#[derive(Clone, Copy, Debug)]
+struct Route {
+    family: Family,
+    src: Endpoint,
+    dst: Endpoint,
+}
+
+impl Route {
+    fn new(family: Family, src: Endpoint, dst: Endpoint) -> Route {
+        Route { family, src, dst }
+    }
+}
+
+/// A payload: its first bytes, as recorded, and its length.
+#[derive(Clone, Copy, Debug, Default)]
+struct Bytes<'a> {
+    kept: &'a [u8],
+    total: usize,
+}
+
+/// One TCP connection, keyed by its two endpoints (in order).
+#[derive(Debug)]
+struct Conn {
+    /// The next sequence number from the lower endpoint (0) and the higher (1).
+    next: [u32; 2],
+    fin: [bool; 2],
+    rst: bool,
+    both_traced: bool,
+    name: String,
+}
+
+fn key(a: Endpoint, b: Endpoint) -> (Endpoint, Endpoint) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// A deterministic initial sequence number for the side `from` of `to`.
+fn isn(from: Endpoint, to: Endpoint) -> u32 {
+    // FNV-1a over the two endpoints.
+    let mut h: u32 = 0x811c_9dc5;
+    let text = format!("{from:?}{to:?}");
+    for b in text.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The conversion's state.
+pub struct Converter {
+    socks: HashMap<(u32, i32), Sock>,
+    conns: HashMap<(Family, Endpoint, Endpoint), Conn>,
+    /// (family, local, peer) of every traced connected stream socket.
+    traced_pairs: HashSet<(Family, Endpoint, Endpoint)>,
+    /// Local endpoints of traced UDP sockets.
+    traced_udp: HashSet<(Family, Endpoint)>,
+    ip_id: u16,
+    pub out: Vec<Out>,
+}
+
+/// What a packet's comment says of the call that made it.
+fn comment(ev: &Event<'_>, what: &str, name: &str) -> String {
+    let mut c = format!("{} pid {} tid {}", ev.func.name(), ev.pid, ev.tid);
+    if !what.is_empty() {
+        c.push_str(": ");
+        c.push_str(what);
+    }
+    if !name.is_empty() {
+        c.push_str(" (unix ");
+        c.push_str(name);
+        c.push(')');
+    }
+    c
+}
+
+fn is_send(f: Func) -> bool {
+    matches!(
+        f,
+        Func::Send | Func::Sendto | Func::Sendmsg | Func::Sendmmsg | Func::Write | Func::Writev
+    )
+}
+
+fn is_recv(f: Func) -> bool {
+    matches!(
+        f,
+        Func::Recv | Func::Recvfrom | Func::Recvmsg | Func::Recvmmsg | Func::Read | Func::Readv
+    )
+}
+
+impl Converter {
+    /// Converts `records` (in the order `decode` prints them).
+    pub fn run(records: &[Record<'_>]) -> Converter {
+        let mut c = Converter {
+            socks: HashMap::new(),
+            conns: HashMap::new(),
+            traced_pairs: HashSet::new(),
+            traced_udp: HashSet::new(),
+            ip_id: 0,
+            out: Vec::new(),
+        };
+        for r in records {
+            if let Record::Fd { desc, .. } = r {
+                if let Some(s) = Sock::from_desc(desc) {
+                    match (s.proto, s.local, s.peer) {
+                        (Proto::Tcp, Some(l), Some(p)) => {
+                            c.traced_pairs.insert((s.family, l, p));
+                        }
+                        (Proto::Udp, Some(l), _) => {
+                            c.traced_udp.insert((s.family, l));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        for (i, r) in records.iter().enumerate() {
+            match r {
+                Record::Fd { pid, fd, desc, .. } => c.note(*pid, *fd, desc),
+                Record::Call(ev) => c.call(records, i, ev),
+            }
+        }
+        c
+    }
+
+    fn note(&mut self, pid: u32, fd: i32, desc: &FdDesc) {
+        match Sock::from_desc(desc) {
+            Some(mut s) => {
+                // A later record may know less (e.g. no name): keep what was known.
+                if let Some(old) = self.socks.get(&(pid, fd)) {
+                    if s.name.is_empty() {
+                        s.name = old.name.clone();
+                    }
+                }
+                self.socks.insert((pid, fd), s);
+            }
+            None => {
+                self.socks.remove(&(pid, fd));
+            }
+        }
+    }
+
+    /// The socket `fd` of `pid` at call `i`: the descriptor records just
+    /// after it (what the call itself learnt) first.
+    fn sock(&mut self, records: &[Record<'_>], i: usize, pid: u32, fd: i32) -> Option<Sock> {
+        let after = records.get(i + 1..).unwrap_or_default().iter().take(NEAR);
+        for r in after {
+            if let Record::Fd {
+                pid: p, fd: f, desc, ..
+            } = r
+            {
+                if *p == pid && *f == fd {
+                    self.note(pid, fd, desc);
+                }
+            }
+        }
+        self.socks.get(&(pid, fd)).cloned()
+    }
+
+    fn emit(&mut self, r: Route, ts_ns: u64, t: Transport, b: Bytes<'_>, comment: String) {
+        self.ip_id = self.ip_id.wrapping_add(1);
+        let packet = packet::build(r.src, r.dst, t, b.kept, b.total, self.ip_id);
+        self.out.push(Out {
+            family: r.family,
+            ts_ns,
+            packet,
+            comment,
+        });
+    }
+
+    /// The connection of `s` (connected), opened with a handshake from
+    /// `client` if new (or closed: a new connection on the same ports).
+    fn open(&mut self, s: &Sock, client: Endpoint, ev: &Event<'_>, why: &str) {
+        let (Some(l), Some(p)) = (s.local, s.peer) else { return };
+        let k = key(l, p);
+        if let Some(c) = self.conns.get(&(s.family, k.0, k.1)) {
+            if !(c.rst || c.fin == [true, true]) {
+                return;
+            }
+        }
+        let server = if client == l { p } else { l };
+        let both = self.traced_pairs.contains(&(s.family, l, p)) && self.traced_pairs.contains(&(s.family, p, l));
+        let (ci, si) = (isn(client, server), isn(server, client));
+        let name = s.name.clone();
+        let ts = ev.time_ns;
+        let note = |what: &str| comment(ev, &format!("{what}, synthesized at {why}"), &name);
+        let tcp = |seq, ack, flags| Transport::Tcp { seq, ack, flags };
+        let out = Route::new(s.family, client, server);
+        let back = Route::new(s.family, server, client);
+        let none = Bytes::default();
+        self.emit(out, ts, tcp(ci, 0, TCP_SYN), none, note("SYN"));
+        let syn_ack = tcp(si, ci.wrapping_add(1), TCP_SYN | TCP_ACK);
+        self.emit(back, ts, syn_ack, none, note("SYN-ACK"));
+        let ack = tcp(ci.wrapping_add(1), si.wrapping_add(1), TCP_ACK);
+        self.emit(out, ts, ack, none, note("ACK"));
+        let mut next = [ci.wrapping_add(1), si.wrapping_add(1)];
+        if client != k.0 {
+            next.swap(0, 1);
+        }
+        self.conns.insert(
+            (s.family, k.0, k.1),
+            Conn {
+                next,
+                fin: [false; 2],
+                rst: false,
+                both_traced: both,
+                name,
+            },
+        );
+    }
+
+    /// The connection of connected stream socket `s`, opened if unknown.
+    fn conn(&mut self, s: &Sock, ev: &Event<'_>) -> Option<(Endpoint, Endpoint)> {
+        let (l, p) = (s.local?, s.peer?);
+        let k = key(l, p);
+        if !self.conns.contains_key(&(s.family, k.0, k.1)) {
+            // Connected before it was traced: the ephemeral (higher) port is the client's.
+            let client = if l.port >= p.port { l } else { p };
+            self.open(s, client, ev, "first traced use");
+        }
+        Some((l, p))
+    }
+
+    /// A TCP segment along `r` carrying `b` (split into packets of at most
+    /// `SEGMENT_MAX` bytes), or flags alone.
+    fn segment(&mut self, r: Route, flags: u8, b: Bytes<'_>, ev: &Event<'_>, what: &str) {
+        let Bytes { kept, total } = b;
+        let k = key(r.src, r.dst);
+        let dir = usize::from(r.src != k.0);
+        let mut off = 0;
+        loop {
+            let Some(c) = self.conns.get_mut(&(r.family, k.0, k.1)) else {
+                return;
+            };
+            let len = (total - off).min(packet::SEGMENT_MAX);
+            let seq = c.next[dir];
+            let ack = c.next[1 - dir];
+            c.next[dir] = seq
+                .wrapping_add(len as u32)
+                .wrapping_add(u32::from(flags & (TCP_FIN | TCP_SYN) != 0));
+            if flags & TCP_FIN != 0 {
+                c.fin[dir] = true;
+            }
+            if flags & TCP_RST != 0 {
+                c.rst = true;
+            }
+            let name = c.name.clone();
+            let part = kept
+                .get(off.min(kept.len())..(off + len).min(kept.len()))
+                .unwrap_or_default();
+            let mut what = what.to_string();
+            if part.len() < len {
+                what = format!(
+                    "{what}{}payload cut: {} of {len} bytes recorded",
+                    if what.is_empty() { "" } else { ", " },
+                    part.len()
+                );
+            }
+            let f = if len > 0 { flags | TCP_PSH } else { flags };
+            let b = Bytes { kept: part, total: len };
+            self.emit(
+                r,
+                ev.time_ns,
+                Transport::Tcp { seq, ack, flags: f },
+                b,
+                comment(ev, &what, &name),
+            );
+            off += len;
+            if off >= total {
+                return;
+            }
+        }
+    }
+
+    fn call(&mut self, records: &[Record<'_>], i: usize, ev: &Event<'_>) {
+        let f = ev.func;
+        match f {
+            Func::Connect if !ev.failed() || ev.errno == EINPROGRESS => {
+                if let Some(s) = self.sock(records, i, ev.pid, ev.int(0)) {
+                    if let (Proto::Tcp, Some(l)) = (s.proto, s.local) {
+                        self.open(&s, l, ev, "connect");
+                    }
+                }
+            }
+            Func::Accept | Func::Accept4 if !ev.failed() => {
+                if let Some(s) = self.sock(records, i, ev.pid, ev.ret as i32) {
+                    if let (Proto::Tcp, Some(p)) = (s.proto, s.peer) {
+                        self.open(&s, p, ev, "accept");
+                    }
+                }
+            }
+            Func::Socketpair if !ev.failed() => {
+                if let Some(pair) = Pair::decode(ev.aux) {
+                    let s1 = self.sock(records, i, ev.pid, pair.fds[1]);
+                    if let (Some(s), Some(_)) = (self.sock(records, i, ev.pid, pair.fds[0]), s1) {
+                        if let (Proto::Tcp, Some(l)) = (s.proto, s.local) {
+                            self.open(&s, l, ev, "socketpair");
+                        }
+                    }
+                }
+            }
+            Func::Shutdown if !ev.failed() && matches!(ev.int(1), 1 | 2) => {
+                if let Some(s) = self.sock(records, i, ev.pid, ev.int(0)) {
+                    self.fin(&s, true, ev);
+                }
+            }
+            Func::Close if !ev.failed() => {
+                if let Some(s) = self.socks.remove(&(ev.pid, ev.int(0))) {
+                    self.fin(&s, true, ev);
+                }
+            }
+            _ if is_send(f) || is_recv(f) => self.data(records, i, ev),
+            _ => {}
+        }
+    }
+
+    /// A FIN from the local side (`local`) or the peer of `s`, once.
+    fn fin(&mut self, s: &Sock, local: bool, ev: &Event<'_>) {
+        let (Proto::Tcp, Some(l), Some(p)) = (s.proto, s.local, s.peer) else {
+            return;
+        };
+        let k = key(l, p);
+        let Some(c) = self.conns.get(&(s.family, k.0, k.1)) else {
+            return;
+        };
+        let (src, dst) = if local { (l, p) } else { (p, l) };
+        let dir = usize::from(src != k.0);
+        if c.fin[dir] || c.rst {
+            return;
+        }
+        let what = if local {
+            "FIN"
+        } else {
+            "FIN, the peer's (end of file read)"
+        };
+        let r = Route::new(s.family, src, dst);
+        self.segment(r, TCP_FIN | TCP_ACK, Bytes::default(), ev, what);
+    }
+
+    fn data(&mut self, records: &[Record<'_>], i: usize, ev: &Event<'_>) {
+        let Some(s) = self.sock(records, i, ev.pid, ev.int(0)) else {
+            return;
+        };
+        let sends = is_send(ev.func);
+        if ev.failed() {
+            if s.proto == Proto::Tcp && matches!(ev.errno, ECONNRESET | EPIPE) {
+                if let Some((l, p)) = self.conn(&s, ev) {
+                    let k = key(l, p);
+                    if self.conns.get(&(s.family, k.0, k.1)).is_some_and(|c| !c.rst) {
+                        let what = if ev.errno == EPIPE {
+                            "RST, the peer's (EPIPE)"
+                        } else {
+                            "RST, the peer's (ECONNRESET)"
+                        };
+                        let r = Route::new(s.family, p, l);
+                        self.segment(r, TCP_RST | TCP_ACK, Bytes::default(), ev, what);
+                    }
+                }
+            }
+            return;
+        }
+        // Each message: (peer address given or returned, kept bytes, total).
+        let mut msgs: Vec<(&[u8], &[u8], usize)> = Vec::new();
+        if matches!(ev.func, Func::Sendmmsg | Func::Recvmmsg) {
+            let n = usize::try_from(ev.ret).unwrap_or(0);
+            for m in Mmsgs::decode(ev.aux).iter().take(n) {
+                let total = if sends { m.total } else { u64::from(m.msg_len) };
+                msgs.push((m.name, m.data, total as usize));
+            }
+        } else {
+            msgs.push((ev.addr, ev.data, ev.data_total as usize));
+        }
+        match s.proto {
+            Proto::Tcp => {
+                let Some((l, p)) = self.conn(&s, ev) else { return };
+                let k = key(l, p);
+                let both = self.conns.get(&(s.family, k.0, k.1)).is_some_and(|c| c.both_traced);
+                for (_, kept, total) in msgs {
+                    if sends {
+                        let r = Route::new(s.family, l, p);
+                        self.segment(r, TCP_ACK, Bytes { kept, total }, ev, "");
+                    } else if both {
+                        // The sender's call made this data's packets.
+                    } else if total == 0 && ev.func != Func::Recvmmsg {
+                        // End of file (a stream's 0 is the peer's FIN).
+                        self.fin(&s, false, ev);
+                    } else {
+                        let r = Route::new(s.family, p, l);
+                        self.segment(r, TCP_ACK, Bytes { kept, total }, ev, "");
+                    }
+                }
+            }
+            Proto::Udp => {
+                for (addr, kept, total) in msgs {
+                    let other = if s.family == Family::Unix { None } else { endpoint(addr) };
+                    let Some(other) = other.or(s.peer) else { continue };
+                    let local = s.local.unwrap_or(Endpoint {
+                        ip: if other.ip.is_v6() {
+                            Ip::V6([0; 16])
+                        } else {
+                            Ip::V4([0; 4])
+                        },
+                        port: 0,
+                    });
+                    let (src, dst) = if sends { (local, other) } else { (other, local) };
+                    if !sends && self.udp_traced(s.family, other) {
+                        continue;
+                    }
+                    let total = total.min(packet::DATAGRAM_MAX);
+                    let kept = kept.get(..total).unwrap_or(kept);
+                    let what = if kept.len() < total {
+                        format!("payload cut: {} of {total} bytes recorded", kept.len())
+                    } else {
+                        String::new()
+                    };
+                    let c = comment(ev, &what, &s.name);
+                    let r = Route::new(s.family, src, dst);
+                    self.emit(r, ev.time_ns, Transport::Udp, Bytes { kept, total }, c);
+                }
+            }
+        }
+    }
+
+    /// Whether UDP endpoint `e` is a traced socket's own (bound to it, or
+    /// to the wildcard address on its port).
+    fn udp_traced(&self, family: Family, e: Endpoint) -> bool {
+        self.traced_udp.contains(&(family, e))
+            || self
+                .traced_udp
+                .iter()
+                .any(|(f, l)| *f == family && l.port == e.port && l.ip.is_unspecified())
+    }
+}
