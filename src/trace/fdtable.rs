@@ -153,6 +153,18 @@ pub fn mark_recorded(fd: i32) -> bool {
     }
 }
 
+/// Forgets which sockets' endpoints were recorded (a forked child: the
+/// recording has them under the parent's pid, so the child describes each
+/// inherited socket again at its first traced use). Only the entries that
+/// have the mark are written.
+pub fn forget_recorded() {
+    for s in TABLE.iter() {
+        if s.load(Relaxed) & RECORDED != 0 {
+            s.fetch_and(!RECORDED, Relaxed);
+        }
+    }
+}
+
 /// Clears what the table knows (a child after fork keeps the parent's
 /// descriptors, so the table stays; exec starts a fresh one anyway).
 #[cfg(test)]
@@ -173,6 +185,10 @@ mod tests {
         assert_eq!(kind(60001), Kind::Socket { domain: 2, ty: 1 });
         assert!(mark_recorded(60001));
         assert!(!mark_recorded(60001));
+        forget_recorded();
+        assert!(unrecorded_socket(60001));
+        assert!(mark_recorded(60001));
+        assert_eq!(kind(60001), Kind::Socket { domain: 2, ty: 1 });
         forget_range(59999, 60000);
         // 60000 is not open in the test process: not a socket, not cached.
         assert_eq!(kind(60000), Kind::NotSocket);

@@ -91,6 +91,8 @@ struct Sock {
     peer: Option<Endpoint>,
     /// A Unix socket's name, for the comments.
     name: String,
+    /// The socket's inode (0 when not known).
+    inode: u64,
 }
 
 fn endpoint(addr: &[u8]) -> Option<Endpoint> {
@@ -123,7 +125,9 @@ fn unix_name(addr: &[u8]) -> String {
 }
 
 impl Sock {
-    fn from_desc(d: &FdDesc) -> Option<Sock> {
+    /// The socket a descriptor record describes; `unix_peers` pairs Unix
+    /// socket inodes as any record showed them.
+    fn from_desc(d: &FdDesc, unix_peers: &HashMap<u64, u64>) -> Option<Sock> {
         let proto = match d.ty & 0xf {
             SOCK_STREAM | SOCK_SEQPACKET if d.protocol != IPPROTO_SCTP => Proto::Tcp,
             SOCK_DGRAM => Proto::Udp,
@@ -137,16 +141,22 @@ impl Sock {
                     Family::Inet6
                 },
                 proto,
-                local: endpoint(d.local()),
+                // Port 0: not bound yet (the kernel binds at the first send).
+                local: endpoint(d.local()).filter(|e| e.port != 0),
                 peer: endpoint(d.peer()),
                 name: String::new(),
+                inode: d.inode,
             }),
             AF_UNIX if d.inode != 0 => Some(Sock {
                 family: Family::Unix,
                 proto,
                 local: Some(unix_endpoint(d.inode)),
-                peer: (d.peer_inode != 0).then(|| unix_endpoint(d.peer_inode)),
+                peer: match d.peer_inode {
+                    0 => unix_peers.get(&d.inode).map(|p| unix_endpoint(*p)),
+                    p => Some(unix_endpoint(p)),
+                },
                 name: unix_name(d.local()),
+                inode: d.inode,
             }),
             _ => None,
         }
@@ -206,6 +216,13 @@ fn isn(from: Endpoint, to: Endpoint) -> u32 {
 
 /// The conversion's state.
 pub struct Converter {
+    /// Unix socket inode -> its peer's, from every descriptor record (a
+    /// connecting socket's own record may not know its peer yet: the
+    /// kernel names the peer once the server accepted).
+    unix_peers: HashMap<u64, u64>,
+    /// Socket inode -> the descriptors (pid, fd) any record gave it, less
+    /// those closed so far.
+    holders: HashMap<u64, HashSet<(u32, i32)>>,
     socks: HashMap<(u32, i32), Sock>,
     conns: HashMap<(Family, Endpoint, Endpoint), Conn>,
     /// (family, local, peer) of every traced connected stream socket.
@@ -248,7 +265,22 @@ fn is_recv(f: Func) -> bool {
 impl Converter {
     /// Converts `records` (in the order `decode` prints them).
     pub fn run(records: &[Record<'_>]) -> Converter {
+        let mut unix_peers = HashMap::new();
+        let mut holders: HashMap<u64, HashSet<(u32, i32)>> = HashMap::new();
+        for r in records {
+            if let Record::Fd { desc: d, pid, fd, .. } = r {
+                if d.inode != 0 {
+                    holders.entry(d.inode).or_default().insert((*pid, *fd));
+                }
+                if d.domain == AF_UNIX && d.inode != 0 && d.peer_inode != 0 {
+                    unix_peers.insert(d.inode, d.peer_inode);
+                    unix_peers.insert(d.peer_inode, d.inode);
+                }
+            }
+        }
         let mut c = Converter {
+            unix_peers,
+            holders,
             socks: HashMap::new(),
             conns: HashMap::new(),
             traced_pairs: HashSet::new(),
@@ -258,7 +290,7 @@ impl Converter {
         };
         for r in records {
             if let Record::Fd { desc, .. } = r {
-                if let Some(s) = Sock::from_desc(desc) {
+                if let Some(s) = Sock::from_desc(desc, &c.unix_peers) {
                     match (s.proto, s.local, s.peer) {
                         (Proto::Tcp, Some(l), Some(p)) => {
                             c.traced_pairs.insert((s.family, l, p));
@@ -281,7 +313,7 @@ impl Converter {
     }
 
     fn note(&mut self, pid: u32, fd: i32, desc: &FdDesc) {
-        match Sock::from_desc(desc) {
+        match Sock::from_desc(desc, &self.unix_peers) {
             Some(mut s) => {
                 // A later record may know less (e.g. no name): keep what was known.
                 if let Some(old) = self.socks.get(&(pid, fd)) {
@@ -433,7 +465,10 @@ impl Converter {
         let f = ev.func;
         match f {
             Func::Connect if !ev.failed() || ev.errno == EINPROGRESS => {
-                if let Some(s) = self.sock(records, i, ev.pid, ev.int(0)) {
+                if let Some(mut s) = self.sock(records, i, ev.pid, ev.int(0)) {
+                    if s.family == Family::Unix {
+                        s = self.unix_connect(ev, s);
+                    }
                     if let (Proto::Tcp, Some(l)) = (s.proto, s.local) {
                         self.open(&s, l, ev, "connect");
                     }
@@ -463,12 +498,44 @@ impl Converter {
             }
             Func::Close if !ev.failed() => {
                 if let Some(s) = self.socks.remove(&(ev.pid, ev.int(0))) {
-                    self.fin(&s, true, ev);
+                    // The last descriptor of the socket (fork children and
+                    // dup copies hold it too) closes the connection.
+                    let left = self.holders.get_mut(&s.inode).map(|h| {
+                        h.remove(&(ev.pid, ev.int(0)));
+                        h.len()
+                    });
+                    if s.inode == 0 || left.unwrap_or(0) == 0 {
+                        self.fin(&s, true, ev);
+                    }
                 }
             }
             _ if is_send(f) || is_recv(f) => self.data(records, i, ev),
             _ => {}
         }
+    }
+
+    /// A Unix socket connected to the name in `ev.addr`: the name for the
+    /// comments, and, when no record knows the peer (the server was not
+    /// traced), a peer endpoint made from the name: `fd00:0:0:1:` followed
+    /// by a 64-bit FNV-1a hash of it, port 0x8000 | its low 15 bits.
+    fn unix_connect(&mut self, ev: &Event<'_>, mut s: Sock) -> Sock {
+        let name = unix_name(ev.addr);
+        if s.name.is_empty() {
+            s.name = name.clone();
+        }
+        if s.peer.is_none() && !name.is_empty() {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in name.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            let mut e = unix_endpoint(h);
+            if let Ip::V6(a) = &mut e.ip {
+                a[7] = 1;
+            }
+            s.peer = Some(e);
+        }
+        self.socks.insert((ev.pid, ev.int(0)), s.clone());
+        s
     }
 
     /// A FIN from the local side (`local`) or the peer of `s`, once.
@@ -560,7 +627,13 @@ impl Converter {
                         port: 0,
                     });
                     let (src, dst) = if sends { (local, other) } else { (other, local) };
-                    if !sends && self.udp_traced(s.family, other) {
+                    // One copy of a datagram both sides traced: the sender's,
+                    // unless the recording does not know the sender's port
+                    // (bound implicitly by this send), then the receiver's.
+                    if !sends && self.udp_traced(s.family, src) {
+                        continue;
+                    }
+                    if sends && s.local.is_none() && self.udp_traced(s.family, dst) {
                         continue;
                     }
                     let total = total.min(packet::DATAGRAM_MAX);
