@@ -661,3 +661,206 @@ impl Converter {
                 .any(|(f, l)| *f == family && l.port == e.port && l.ip.is_unspecified())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sin(ip: [u8; 4], port: u16) -> Vec<u8> {
+        let mut a = vec![2, 0];
+        a.extend_from_slice(&port.to_be_bytes());
+        a.extend_from_slice(&ip);
+        a.extend_from_slice(&[0; 8]);
+        a
+    }
+
+    fn tcp_desc(inode: u64, local: &[u8], peer: &[u8]) -> FdDesc {
+        let mut d = FdDesc::new(AF_INET, SOCK_STREAM, 6, inode);
+        d.set_local(local);
+        d.set_peer(peer);
+        d
+    }
+
+    fn call<'a>(func: Func, pid: u32, fd: i32, ret: i64, data: &'a [u8]) -> Record<'a> {
+        let mut ev = Event::new(func);
+        ev.pid = pid;
+        ev.tid = pid;
+        ev.args[0] = fd as u64;
+        ev.ret = ret;
+        ev.data = data;
+        ev.data_total = if ret > 0 { ret as u64 } else { 0 };
+        ev.time_ns = 1_000;
+        Record::Call(ev)
+    }
+
+    fn fd_rec(pid: u32, fd: i32, desc: FdDesc) -> Record<'static> {
+        Record::Fd {
+            pid,
+            fd,
+            time_ns: 1_000,
+            desc,
+        }
+    }
+
+    /// (flags, seq, ack, payload) of a TCP/IPv4 packet.
+    fn tcp(o: &Out) -> (u8, u32, u32, Vec<u8>) {
+        let d = &o.packet.data;
+        let be32 = |at: usize| u32::from_be_bytes(d[at..at + 4].try_into().unwrap());
+        (d[33], be32(24), be32(28), d[40..].to_vec())
+    }
+
+    fn ports(o: &Out) -> (u16, u16) {
+        let d = &o.packet.data;
+        (u16::from_be_bytes([d[20], d[21]]), u16::from_be_bytes([d[22], d[23]]))
+    }
+
+    #[test]
+    fn one_side_traced_client() {
+        let (c, s) = (sin([127, 0, 0, 1], 40000), sin([127, 0, 0, 1], 80));
+        let mut shut = Event::new(Func::Shutdown);
+        shut.pid = 7;
+        shut.args = [3, 1, 0, 0, 0, 0];
+        shut.time_ns = 1_000;
+        let records = vec![
+            call(Func::Connect, 7, 3, 0, b""),
+            fd_rec(7, 3, tcp_desc(9, &c, &s)),
+            call(Func::Send, 7, 3, 5, b"hello"),
+            call(Func::Recv, 7, 3, 3, b"abc"),
+            Record::Call(shut),
+            call(Func::Recv, 7, 3, 0, b""),
+            call(Func::Close, 7, 3, 0, b""),
+        ];
+        let out = Converter::run(&records).out;
+        let t: Vec<_> = out.iter().map(tcp).collect();
+        assert_eq!(out.len(), 7, "{t:?}");
+        let (ci, si) = (t[0].1, t[1].1);
+        assert_eq!((t[0].0, t[0].2), (TCP_SYN, 0));
+        assert_eq!((t[1].0, t[1].2), (TCP_SYN | TCP_ACK, ci + 1));
+        assert_eq!(t[2], (TCP_ACK, ci + 1, si + 1, vec![]));
+        assert_eq!(t[3], (TCP_PSH | TCP_ACK, ci + 1, si + 1, b"hello".to_vec()));
+        assert_eq!(ports(&out[3]), (40000, 80));
+        assert_eq!(t[4], (TCP_PSH | TCP_ACK, si + 1, ci + 6, b"abc".to_vec()));
+        assert_eq!(ports(&out[4]), (80, 40000));
+        assert_eq!(t[5], (TCP_FIN | TCP_ACK, ci + 6, si + 4, vec![]));
+        // EOF read: the peer's FIN; close after both FINs adds nothing.
+        assert_eq!(t[6], (TCP_FIN | TCP_ACK, si + 4, ci + 7, vec![]));
+        assert_eq!(ports(&out[6]), (80, 40000));
+        assert!(out[3].comment.starts_with("send pid 7 tid 7"), "{}", out[3].comment);
+        assert!(out.iter().all(|o| o.family == Family::Inet && o.ts_ns == 1_000));
+    }
+
+    #[test]
+    fn both_sides_make_one_stream() {
+        let (c, s) = (sin([127, 0, 0, 1], 40000), sin([127, 0, 0, 1], 80));
+        let records = vec![
+            call(Func::Connect, 7, 3, 0, b""),
+            fd_rec(7, 3, tcp_desc(9, &c, &s)),
+            call(Func::Accept, 8, 5, 6, b""),
+            fd_rec(8, 6, tcp_desc(10, &s, &c)),
+            call(Func::Send, 7, 3, 5, b"hello"),
+            call(Func::Read, 8, 6, 5, b"hello"),
+            call(Func::Write, 8, 6, 2, b"ok"),
+            call(Func::Recv, 7, 3, 2, b"ok"),
+            call(Func::Close, 8, 6, 0, b""),
+            call(Func::Recv, 7, 3, 0, b""),
+            call(Func::Close, 7, 3, 0, b""),
+        ];
+        let out = Converter::run(&records).out;
+        let t: Vec<_> = out.iter().map(tcp).collect();
+        // Handshake once, each payload once, one FIN each way.
+        assert_eq!(out.len(), 3 + 2 + 2, "{t:?}");
+        assert_eq!(t[3].3, b"hello");
+        assert_eq!(t[4].3, b"ok");
+        assert_eq!(t[4].2, t[3].1 + 5);
+        assert_eq!((t[5].0, ports(&out[5])), (TCP_FIN | TCP_ACK, (80, 40000)));
+        assert_eq!((t[6].0, ports(&out[6])), (TCP_FIN | TCP_ACK, (40000, 80)));
+    }
+
+    #[test]
+    fn cut_payloads_resets_and_datagrams() {
+        let (c, s) = (sin([127, 0, 0, 1], 40000), sin([127, 0, 0, 1], 80));
+        let kept = [b'x'; 128];
+        let mut big = call(Func::Send, 7, 3, 300, &kept);
+        if let Record::Call(ev) = &mut big {
+            ev.data_total = 300;
+        }
+        let mut reset = Event::new(Func::Recv);
+        reset.pid = 7;
+        reset.args[0] = 3;
+        reset.ret = -1;
+        reset.errno = ECONNRESET;
+        let records = vec![
+            call(Func::Connect, 7, 3, 0, b""),
+            fd_rec(7, 3, tcp_desc(9, &c, &s)),
+            big,
+            Record::Call(reset),
+            call(Func::Close, 7, 3, 0, b""),
+        ];
+        let out = Converter::run(&records).out;
+        assert_eq!(out.len(), 5);
+        assert_eq!(out[3].packet.data.len(), 40 + 128);
+        assert_eq!(out[3].packet.orig_len, 40 + 300);
+        assert!(out[3].comment.contains("payload cut: 128 of 300"), "{}", out[3].comment);
+        let (flags, seq, _, _) = tcp(&out[4]);
+        assert_eq!(flags, TCP_RST | TCP_ACK);
+        assert_eq!(ports(&out[4]), (80, 40000));
+        assert_eq!(seq, tcp(&out[1]).1 + 1);
+
+        // UDP: one datagram per call, with the sendto address.
+        let mut d = FdDesc::new(AF_INET, SOCK_DGRAM, 17, 11);
+        d.set_local(&sin([127, 0, 0, 1], 5000));
+        let to = sin([127, 0, 0, 2], 53);
+        let mut send = Event::new(Func::Sendto);
+        send.pid = 9;
+        send.args[0] = 4;
+        send.ret = 3;
+        send.data = b"abc";
+        send.data_total = 3;
+        send.addr = &to;
+        let records = vec![fd_rec(9, 4, d), Record::Call(send), Record::Call(send)];
+        let out = Converter::run(&records).out;
+        assert_eq!(out.len(), 2);
+        let p = &out[0].packet.data;
+        assert_eq!(&p[12..20], &[127, 0, 0, 1, 127, 0, 0, 2]);
+        assert_eq!(&p[20..28], &[0x13, 0x88, 0, 53, 0, 11, p[26], p[27]]);
+        assert_eq!(&p[28..], b"abc");
+    }
+
+    #[test]
+    fn unix_endpoints() {
+        let e = unix_endpoint(0x1234);
+        let mut a = [0u8; 16];
+        a[0] = 0xfd;
+        a[14] = 0x12;
+        a[15] = 0x34;
+        assert_eq!(
+            e,
+            Endpoint {
+                ip: Ip::V6(a),
+                port: 0x9234
+            }
+        );
+        // A socket pair: one stream, the pair's two inodes.
+        let mut d0 = FdDesc::new(AF_UNIX, SOCK_STREAM, 0, 0x1234);
+        d0.peer_inode = 0x1235;
+        let mut d1 = FdDesc::new(AF_UNIX, SOCK_STREAM, 0, 0x1235);
+        d1.peer_inode = 0x1234;
+        let mut pair = Event::new(Func::Socketpair);
+        pair.pid = 5;
+        let aux = [3i32.to_le_bytes(), 4i32.to_le_bytes()].concat();
+        pair.aux = &aux;
+        let records = vec![
+            Record::Call(pair),
+            fd_rec(5, 3, d0),
+            fd_rec(5, 4, d1),
+            call(Func::Write, 5, 3, 2, b"hi"),
+            call(Func::Read, 5, 4, 2, b"hi"),
+        ];
+        let out = Converter::run(&records).out;
+        assert_eq!(out.len(), 4);
+        assert!(out.iter().all(|o| o.family == Family::Unix));
+        let p = &out[3].packet.data;
+        assert_eq!(&p[8..24], &a);
+        assert_eq!(&p[60..], b"hi");
+    }
+}

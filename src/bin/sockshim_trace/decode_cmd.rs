@@ -483,6 +483,7 @@ int main(void) {
             file: Some(live.as_os_str()),
             record: Some(rec.as_os_str()),
             record_for_summary_only: false,
+            record_whole_payload: false,
             separate_files: false,
         };
         let mut command = Command::new(&prog);
