@@ -315,11 +315,15 @@ impl Converter {
     fn note(&mut self, pid: u32, fd: i32, desc: &FdDesc) {
         match Sock::from_desc(desc, &self.unix_peers) {
             Some(mut s) => {
-                // A later record may know less (e.g. no name): keep what was known.
-                if let Some(old) = self.socks.get(&(pid, fd)) {
+                // A later record of the same socket may know less (no name,
+                // no peer yet, or the same record seen again after the
+                // call that learnt more from it): keep what was known.
+                if let Some(old) = self.socks.get(&(pid, fd)).filter(|o| o.inode == s.inode) {
                     if s.name.is_empty() {
                         s.name = old.name.clone();
                     }
+                    s.peer = s.peer.or(old.peer);
+                    s.local = s.local.or(old.local);
                 }
                 self.socks.insert((pid, fd), s);
             }
