@@ -188,6 +188,10 @@ echo_case() {
 		same "$d/cli.out" "$d/$which.flow.1" "$which: server->client bytes" || bad=1
 		check $bad "$tag: follow,tcp,raw from the $which recording(s) gives the bytes $client sent and received"
 	done
+	# in the order the calls happened: each packet's time (its call's start) never goes back
+	tshark -r "$d/both.pcapng" -T fields -e frame.time_epoch 2>/dev/null >"$d/times"
+	check "$(sort -c -g "$d/times" 2>/dev/null && [ -s "$d/times" ] && echo 0 || echo 1)" \
+		"$tag: the packets of both recordings are in the order their calls started"
 	case $tag in
 	v4) tshark -r "$d/both.pcapng" -T fields -e ip.src -e ip.dst 2>/dev/null | sort -u >"$d/addrs"
 	    check "$(grep -qvx "127.0.0.1	127.0.0.1" "$d/addrs" && echo 1 || echo 0)" "v4: every packet is 127.0.0.1 -> 127.0.0.1" ;;

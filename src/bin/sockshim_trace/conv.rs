@@ -263,7 +263,7 @@ fn is_recv(f: Func) -> bool {
 }
 
 impl Converter {
-    /// Converts `records` (in the order `decode` prints them).
+    /// Converts `records` (in the order the calls started).
     pub fn run(records: &[Record<'_>]) -> Converter {
         let mut unix_peers = HashMap::new();
         let mut holders: HashMap<u64, HashSet<(u32, i32)>> = HashMap::new();

@@ -4,6 +4,8 @@
 use std::ffi::OsStr;
 use std::io::BufWriter;
 
+use sockshim::trace::record::Record;
+
 use crate::conv::{Converter, Family};
 use crate::decode_cmd::Loaded;
 use crate::pcapng::{Writer, LINKTYPE_IPV4, LINKTYPE_IPV6};
@@ -41,7 +43,16 @@ pub fn export(names: &[&OsStr], out: &OsStr, dns: bool) -> Result<Exported, Stri
         return Err(DNS_MISSING.to_string());
     }
     let loaded = Loaded::read_all(names)?;
-    let (records, stops) = loaded.records_and_stops();
+    let (mut records, stops) = loaded.records_and_stops();
+    // By the time each call started, not returned: a send starts before its
+    // data reaches the peer, whose answer starts after it read it, while
+    // the sender's call may return after the answer's (the order `decode`
+    // prints, by return, would show the answer first). A thread's own
+    // order is the same either way.
+    records.sort_by_key(|r| match r {
+        Record::Call(ev) => ev.time_ns,
+        Record::Fd { time_ns, .. } => *time_ns,
+    });
     let mut complete = true;
     for s in &stops {
         if s.skipped > 0 || (s.size as u64) < s.end {
