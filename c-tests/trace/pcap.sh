@@ -40,7 +40,7 @@ set -u
 
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-GROUPS_ON=" ${PCAP_TESTS:-echo http udp cut kill bad run} "
+GROUPS_ON=" ${PCAP_TESTS:-echo http rst udp cut kill bad run} "
 TMO=${PCAP_TIMEOUT:-30}
 SAMPLES=${PCAP_SAMPLES:-$ROOT/build/preload/samples}
 
@@ -105,10 +105,11 @@ pcap() {
 	timeout -k 2 "$TMO" "$CLI" decode "$@" --pcap "$out" 2>"$out.err"
 }
 
-# clean PCAP: tshark reads it, no malformed packet, no expert warning or
-# error; the reasons as diagnostics
+# clean PCAP [ALLOWED]: tshark reads it, no malformed packet, no expert
+# warning or error (but those whose summary matches the Perl regex ALLOWED);
+# the reasons as diagnostics
 clean() {
-	local f=$1
+	local f=$1 allowed=${2:-^\$}
 	if ! tshark -r "$f" >"$f.txt" 2>"$f.tshark-err"; then
 		diag "tshark cannot read $f:"; diagf "$f.tshark-err" "tshark"; return 1
 	fi
@@ -116,7 +117,14 @@ clean() {
 		diag "malformed packets in $f:"; grep -i -m3 malformed "$f.txt" | sed 's/^/#   /' >&2; return 1
 	fi
 	tshark -r "$f" -q -z expert >"$f.expert" 2>/dev/null
-	if grep -q -E '^(Errors|Errs|Warns|Warnings) \(' "$f.expert"; then
+	# the entries of the Errors and Warns sections, less the allowed ones
+	if perl -ne '
+		BEGIN { $ok = shift }
+		if (/^(\w+) \(\d+\)$/) { $bad = $1 =~ /^(Errors|Errs|Warns|Warnings)$/; next }
+		next unless $bad && /^\s+\d+\s+\S+\s+\S+\s+(.*)$/;
+		next if $1 =~ /$ok/;
+		$n++;
+		END { exit($n ? 0 : 1) }' "$allowed" "$f.expert"; then
 		diag "expert warnings or errors in $f:"; diagf "$f.expert" "tshark -z expert" 30; return 1
 	fi
 	return 0
@@ -249,6 +257,51 @@ if on http; then
 		perl -0777 -ne 'print $1 if /\r\n\r\n(.*)\z/s' "$d/flow.1" >"$d/body"
 		same "$d/www/page.txt" "$d/body" "the response body in the stream" || bad=1
 		check $bad "http: curl + http.server dissected as HTTP: 'GET /page.txt HTTP/1.1', status 200, the file's bytes"
+	fi
+fi
+
+# =============================================================================
+# rst: a server closes with the client's bytes unread; the client's next
+# recv fails with ECONNRESET
+# =============================================================================
+if on rst; then
+	d=$tmp/rst
+	mkdir -p "$d"
+	cat >"$d/rst.py" <<'PY'
+import socket, sys, time
+if sys.argv[1] == "server":
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+    print(s.getsockname()[1], flush=True)
+    c, _ = s.accept()
+    time.sleep(0.3)   # the client's bytes arrive, unread
+    c.close()         # closed with unread data: the kernel resets
+else:
+    c = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+    c.sendall(b"unread")
+    time.sleep(0.6)
+    try:
+        c.recv(10)
+        print("no reset")
+    except ConnectionResetError:
+        print("reset")
+PY
+	if ! command -v python3 >/dev/null; then
+		skip "rst: ECONNRESET is a RST from the peer" "needs python3"
+	elif ! serve rst "$d/srv.rec" python3 "$d/rst.py" server; then
+		not_ok "rst: the python server starts"; diagf "$tmp/rst.err" "server stderr"
+	else
+		out=$(traced "$d/cli.rec" 65536 python3 "$d/rst.py" client "$SRV_LINE" 2>"$d/cli.err")
+		wait "$SRV_PID"
+		bad=0
+		[ "$out" = reset ] || { bad=1; diag "the client says '$out'"; diagf "$d/cli.err" "client stderr"; }
+		pcap "$d/rst.pcapng" "$d/srv.rec" "$d/cli.rec" || { bad=1; diagf "$d/rst.pcapng.err" "decode --pcap"; }
+		clean "$d/rst.pcapng" '^Connection reset \(RST\)$' || bad=1
+		# one RST, from the server's port to the client's, after the server's FIN
+		tshark -r "$d/rst.pcapng" -T fields -e tcp.srcport -e tcp.flags.str 2>/dev/null >"$d/flags"
+		grep -q "^$SRV_LINE	.*R" "$d/flags" && [ "$(grep -c 'R' "$d/flags")" = 1 ] &&
+			[ "$(tail -n 1 "$d/flags" | cut -f 1)" = "$SRV_LINE" ] ||
+			{ bad=1; diagf "$d/flags" "ports and flags"; }
+		check $bad "rst: the client's ECONNRESET is one RST from the server's port, last"
 	fi
 fi
 

@@ -375,7 +375,13 @@ impl Converter {
         let both = self.traced_pairs.contains(&(s.family, l, p)) && self.traced_pairs.contains(&(s.family, p, l));
         let (ci, si) = (isn(client, server), isn(server, client));
         let name = s.name.clone();
-        let ts = ev.time_ns;
+        // An accept returns once the connection is there (it may have
+        // waited long for it); the other calls make it as they start.
+        let ts = if matches!(ev.func, Func::Accept | Func::Accept4) {
+            ev.time_ns.saturating_add(ev.dur_ns)
+        } else {
+            ev.time_ns
+        };
         let note = |what: &str| comment(ev, &format!("{what}, synthesized at {why}"), &name);
         let tcp = |seq, ack, flags| Transport::Tcp { seq, ack, flags };
         let out = Route::new(s.family, client, server);
@@ -480,8 +486,13 @@ impl Converter {
             }
             Func::Accept | Func::Accept4 if !ev.failed() => {
                 if let Some(s) = self.sock(records, i, ev.pid, ev.ret as i32) {
-                    if let (Proto::Tcp, Some(p)) = (s.proto, s.peer) {
-                        self.open(&s, p, ev, "accept");
+                    if let (Proto::Tcp, Some(l), Some(p)) = (s.proto, s.local, s.peer) {
+                        // With the client recorded too, its connect makes the
+                        // handshake (a blocking accept starts before it).
+                        let client_recorded = self.traced_pairs.contains(&(s.family, p, l));
+                        if !client_recorded {
+                            self.open(&s, p, ev, "accept");
+                        }
                     }
                 }
             }
@@ -778,6 +789,36 @@ mod tests {
         assert_eq!(t[4].2, t[3].1 + 5);
         assert_eq!((t[5].0, ports(&out[5])), (TCP_FIN | TCP_ACK, (80, 40000)));
         assert_eq!((t[6].0, ports(&out[6])), (TCP_FIN | TCP_ACK, (40000, 80)));
+    }
+
+    #[test]
+    fn a_blocking_accept_leaves_the_handshake_to_the_recorded_connect() {
+        let (c, s) = (sin([127, 0, 0, 1], 40000), sin([127, 0, 0, 1], 80));
+        let mut accept = call(Func::Accept, 8, 5, 6, b"");
+        if let Record::Call(ev) = &mut accept {
+            ev.time_ns = 10;
+            ev.dur_ns = 5_000;
+        }
+        let mut connect = call(Func::Connect, 7, 3, 0, b"");
+        if let Record::Call(ev) = &mut connect {
+            ev.time_ns = 2_000;
+        }
+        let records = vec![
+            accept,
+            fd_rec(8, 6, tcp_desc(10, &s, &c)),
+            connect,
+            fd_rec(7, 3, tcp_desc(9, &c, &s)),
+        ];
+        let out = Converter::run(&records).out;
+        assert_eq!(out.len(), 3);
+        assert!(out
+            .iter()
+            .all(|o| o.ts_ns == 2_000 && o.comment.starts_with("connect pid 7")));
+        assert_eq!(ports(&out[0]), (40000, 80));
+        // The server alone: the handshake when its accept returned.
+        let out = Converter::run(&records[..2]).out;
+        assert_eq!(out.len(), 3);
+        assert_eq!((out[0].ts_ns, ports(&out[0])), (5_010, (40000, 80)));
     }
 
     #[test]
