@@ -21,6 +21,9 @@ const RECORDED: u32 = 1 << 30;
 const BOUND: u32 = 1 << 29;
 
 static TABLE: [AtomicU32; TABLE_SIZE] = [const { AtomicU32::new(UNKNOWN) }; TABLE_SIZE];
+/// One past the highest descriptor ever marked recorded (`forget_recorded`
+/// looks no further).
+static RECORDED_END: AtomicU32 = AtomicU32::new(0);
 
 /// What the table knows about a descriptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,6 +150,9 @@ pub fn mark_recorded(fd: i32) -> bool {
     match slot(fd) {
         Some(s) => {
             let v = s.fetch_or(RECORDED, Relaxed);
+            if v & RECORDED == 0 {
+                RECORDED_END.fetch_max(fd as u32 + 1, Relaxed);
+            }
             v & RECORDED == 0
         }
         None => true,
@@ -156,9 +162,10 @@ pub fn mark_recorded(fd: i32) -> bool {
 /// Forgets which sockets' endpoints were recorded (a forked child: the
 /// recording has them under the parent's pid, so the child describes each
 /// inherited socket again at its first traced use). Only the entries that
-/// have the mark are written.
+/// have the mark are written, up to the highest descriptor ever marked.
 pub fn forget_recorded() {
-    for s in TABLE.iter() {
+    let end = (RECORDED_END.load(Relaxed) as usize).min(TABLE_SIZE);
+    for s in TABLE.iter().take(end) {
         if s.load(Relaxed) & RECORDED != 0 {
             s.fetch_and(!RECORDED, Relaxed);
         }
