@@ -851,6 +851,31 @@ mod tests {
         assert_eq!(ports(&out[4]), (80, 40000));
         assert_eq!(seq, tcp(&out[1]).1 + 1);
 
+        // A call moving more than a packet holds: split, the cut in the last.
+        let kept = vec![b'y'; 65536];
+        let mut huge = call(Func::Write, 7, 3, 70000, &kept);
+        if let Record::Call(ev) = &mut huge {
+            ev.data_total = 70000;
+        }
+        let records = vec![
+            call(Func::Connect, 7, 3, 0, b""),
+            fd_rec(7, 3, tcp_desc(9, &c, &s)),
+            huge,
+            call(Func::Send, 7, 3, 1, b"z"),
+        ];
+        let out = Converter::run(&records).out;
+        assert_eq!(out.len(), 6);
+        let (first, second) = (&out[3].packet, &out[4].packet);
+        assert_eq!((first.data.len(), first.orig_len), (65535, 65535));
+        assert_eq!(
+            (second.data.len(), second.orig_len as usize),
+            (40 + 65536 - 65495, 40 + 70000 - 65495)
+        );
+        let isn = tcp(&out[2]).1;
+        assert_eq!(tcp(&out[4]).1, isn + 65495);
+        assert_eq!(tcp(&out[5]).1, isn + 70000);
+        assert!(out[3].comment == "write pid 7 tid 7", "{}", out[3].comment);
+
         // UDP: one datagram per call, with the sendto address.
         let mut d = FdDesc::new(AF_INET, SOCK_DGRAM, 17, 11);
         d.set_local(&sin([127, 0, 0, 1], 5000));
