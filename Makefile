@@ -72,8 +72,12 @@ deps:
 	command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || missing="$$missing dnsmasq-base"; \
 	command -v valgrind >/dev/null || missing="$$missing valgrind"; \
 	command -v ssh >/dev/null && command -v scp >/dev/null || missing="$$missing openssh-client"; \
+	command -v tshark >/dev/null || missing="$$missing tshark"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
+	  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
@@ -209,9 +213,10 @@ build/%/resolve.t: Makefile
 # (run.sh); the tracer never harms the program: full disks, file-size limits,
 # FIFOs, /dev/full, read-only directories, planted symlinks, low descriptor
 # limits, descriptors closed underneath (harm.sh); seccomp sandboxes and sshd
-# (sandbox.sh).
+# (sandbox.sh); recordings exported as pcapng and read back with tshark
+# (pcap.sh).
 check-trace: lib cli samples check-c
-	prove --exec bash c-tests/trace/run.sh c-tests/trace/harm.sh c-tests/trace/sandbox.sh
+	prove --exec bash c-tests/trace/run.sh c-tests/trace/harm.sh c-tests/trace/sandbox.sh c-tests/trace/pcap.sh
 
 # make install into a scratch DESTDIR, then build a program with pkg-config,
 # shared and static, and run both; then make uninstall leaves nothing.

@@ -10,12 +10,20 @@
 
 #[path = "sockshim_trace/args.rs"]
 mod args;
+#[path = "sockshim_trace/conv.rs"]
+mod conv;
 #[path = "sockshim_trace/decode_cmd.rs"]
 mod decode_cmd;
 #[path = "sockshim_trace/elf.rs"]
 mod elf;
 #[path = "sockshim_trace/env.rs"]
 mod env;
+#[path = "sockshim_trace/packet.rs"]
+mod packet;
+#[path = "sockshim_trace/pcap_cmd.rs"]
+mod pcap_cmd;
+#[path = "sockshim_trace/pcapng.rs"]
+mod pcapng;
 #[path = "sockshim_trace/preload.rs"]
 mod preload;
 #[path = "sockshim_trace/program.rs"]
@@ -35,8 +43,9 @@ const NAME: &str = "sockshim-trace";
 
 const USAGE: &str = "\
 Usage: sockshim-trace [-cfhtTVy] [-e trace=SET] [-o FILE] [-s STRSIZE] [--json]
-                      [--record FILE] PROG [ARGS]
+                      [--record FILE] [--pcap OUT] PROG [ARGS]
    or: sockshim-trace decode [-tTy] [-e trace=SET] [-s STRSIZE] [--json|-c] FILE
+   or: sockshim-trace decode FILE... --pcap OUT [--pcap-dns]
 
 Runs PROG with libsockshim.so preloaded (LD_PRELOAD) and prints its socket
 calls as strace does. The options mean what they mean to strace:
@@ -63,6 +72,9 @@ calls as strace does. The options mean what they mean to strace:
   --record FILE  record every call into FILE (binary, memory-mapped, shared by
                  all processes; %p in FILE makes one file per process); print
                  no trace unless -o or --json asks for it too
+  --pcap OUT     record every call with its whole payload (up to 64 KiB a
+                 call), then write the conversations to OUT as pcapng (as
+                 decode --pcap); no trace unless -o or --json asks for it
   -h, --help     this text
   -V, --version  the version
 
@@ -70,6 +82,15 @@ decode FILE      prints a recording on stdout: the trace a live run shows, the
                  same lines (--json: JSON), or the -c table (-c). FILE may be
                  one recording, or the name of a family: FILE.PID files, or a
                  name with %p. -t -T -y -s -e apply as above.
+decode FILE... --pcap OUT
+                 writes the recordings' conversations to OUT as pcapng for
+                 Wireshark/tshark: synthesized IPv4/IPv6 TCP and UDP packets
+                 with the real addresses (Unix sockets as fd00::INODE), one
+                 stream per connection even when both sides were recorded
+                 (give every FILE); a damaged recording is converted up to its
+                 last whole record and the status is 1. --pcap-dns: the
+                 resolver's DNS messages, which recordings do not hold (says
+                 what is missing).
 
 A program called `decode` runs with `sockshim-trace -- decode`.
 

@@ -21,6 +21,9 @@ const RECORDED: u32 = 1 << 30;
 const BOUND: u32 = 1 << 29;
 
 static TABLE: [AtomicU32; TABLE_SIZE] = [const { AtomicU32::new(UNKNOWN) }; TABLE_SIZE];
+/// One past the highest descriptor ever marked recorded (`forget_recorded`
+/// looks no further).
+static RECORDED_END: AtomicU32 = AtomicU32::new(0);
 
 /// What the table knows about a descriptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,9 +150,25 @@ pub fn mark_recorded(fd: i32) -> bool {
     match slot(fd) {
         Some(s) => {
             let v = s.fetch_or(RECORDED, Relaxed);
+            if v & RECORDED == 0 {
+                RECORDED_END.fetch_max(fd as u32 + 1, Relaxed);
+            }
             v & RECORDED == 0
         }
         None => true,
+    }
+}
+
+/// Forgets which sockets' endpoints were recorded (a forked child: the
+/// recording has them under the parent's pid, so the child describes each
+/// inherited socket again at its first traced use). Only the entries that
+/// have the mark are written, up to the highest descriptor ever marked.
+pub fn forget_recorded() {
+    let end = (RECORDED_END.load(Relaxed) as usize).min(TABLE_SIZE);
+    for s in TABLE.iter().take(end) {
+        if s.load(Relaxed) & RECORDED != 0 {
+            s.fetch_and(!RECORDED, Relaxed);
+        }
     }
 }
 
@@ -173,6 +192,10 @@ mod tests {
         assert_eq!(kind(60001), Kind::Socket { domain: 2, ty: 1 });
         assert!(mark_recorded(60001));
         assert!(!mark_recorded(60001));
+        forget_recorded();
+        assert!(unrecorded_socket(60001));
+        assert!(mark_recorded(60001));
+        assert_eq!(kind(60001), Kind::Socket { domain: 2, ty: 1 });
         forget_range(59999, 60000);
         // 60000 is not open in the test process: not a socket, not cached.
         assert_eq!(kind(60000), Kind::NotSocket);

@@ -270,6 +270,12 @@ pub fn records(file: &[u8]) -> Result<Reader<'_>, RecordError> {
 }
 
 impl<'a> Reader<'a> {
+    /// The file offset just past the last record returned (or passed
+    /// over): where a reader that stopped early stopped.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
     /// The next 8-byte position from which to look for a record after a
     /// damaged one.
     fn resync(&mut self) {

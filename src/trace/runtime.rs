@@ -21,7 +21,7 @@ use super::func::{Func, FuncSet};
 use super::json::format_json;
 use super::out::Out;
 use super::text::{format_line, TextOptions, TimeFormat};
-use super::{live, recfile, record};
+use super::{fdtable, live, recfile, record};
 use crate::sys;
 
 const TEXT: u32 = 1;
@@ -165,6 +165,11 @@ pub fn after_fork_child() {
     }
     sys::proc::forget_tid();
     FAMILY.store(true, Relaxed);
+    if recording() {
+        // The child's calls are recorded under its own pid: its inherited
+        // sockets are described again (decode -yy, --pcap).
+        fdtable::forget_recorded();
+    }
     live::after_fork_child();
     recfile::after_fork_child();
 }

@@ -66,6 +66,9 @@ pub struct RunOptions {
     pub record: Option<OsString>,
     /// `-c`: a summary table instead of the trace.
     pub summary: bool,
+    /// `--pcap OUT`: record (whole payloads), then write the recording's
+    /// conversations to OUT as pcapng.
+    pub pcap: Option<OsString>,
     /// The program and its arguments (never empty).
     pub command: Vec<OsString>,
 }
@@ -83,6 +86,12 @@ pub struct DecodeOptions {
     pub format: Format,
     pub summary: bool,
     pub file: OsString,
+    /// Further recordings (only with `--pcap`: both sides of connections).
+    pub more: Vec<OsString>,
+    /// `--pcap OUT`: pcapng instead of the trace.
+    pub pcap: Option<OsString>,
+    /// `--pcap-dns`: the resolver's DNS messages too.
+    pub pcap_dns: bool,
 }
 
 /// A command-line mistake; printed as `sockshim-trace: MESSAGE` followed by a
@@ -203,6 +212,7 @@ fn parse_run(args: Vec<OsString>) -> Result<Invocation, UsageError> {
                 "record" => opts.record = Some(words.value(attached.unwrap_or(""), "record")?),
                 "output" => opts.output = Some(words.value(attached.unwrap_or(""), "output")?),
                 "summary-only" if attached.is_none() => opts.summary = true,
+                "pcap" => opts.pcap = Some(words.value(attached.unwrap_or(""), "pcap")?),
                 "trace" => {
                     opts.format.trace_set = Some(parse_expr(
                         &words.value(attached.unwrap_or(""), "trace")?.to_string_lossy(),
@@ -250,6 +260,12 @@ fn parse_run(args: Vec<OsString>) -> Result<Invocation, UsageError> {
     if opts.summary && opts.format.json {
         return err("-c and --json are mutually exclusive");
     }
+    if opts.pcap.is_some() && opts.summary {
+        return err("-c and --pcap are mutually exclusive");
+    }
+    if opts.pcap.as_ref().is_some_and(|p| p.is_empty()) {
+        return err("empty file name");
+    }
     if opts.output.as_ref().is_some_and(|o| o.is_empty()) || opts.record.as_ref().is_some_and(|r| r.is_empty()) {
         return err("empty file name");
     }
@@ -258,7 +274,7 @@ fn parse_run(args: Vec<OsString>) -> Result<Invocation, UsageError> {
 
 fn parse_decode(args: Vec<OsString>) -> Result<Invocation, UsageError> {
     let mut opts = DecodeOptions::default();
-    let mut file = None;
+    let mut files = Vec::new();
     let mut words = Words {
         words: args.into_iter(),
     };
@@ -268,15 +284,16 @@ fn parse_decode(args: Vec<OsString>) -> Result<Invocation, UsageError> {
             .to_str()
             .filter(|t| !options_end && t.starts_with('-') && t.len() > 1);
         let Some(text) = text else {
-            if file.replace(word).is_some() {
-                return err("decode takes one FILE");
-            }
+            files.push(word);
             continue;
         };
         match text {
             "--" => options_end = true,
             "--help" => return Ok(Invocation::Help),
             "--json" => opts.format.json = true,
+            "--pcap-dns" => opts.pcap_dns = true,
+            "--pcap" => opts.pcap = Some(words.value("", "pcap")?),
+            _ if text.starts_with("--pcap=") => opts.pcap = Some(OsString::from(&text[7..])),
             _ if text.starts_with("--") => return err(format!("unrecognized option '{text}'")),
             _ => {
                 for (at, c) in text.char_indices().skip(1) {
@@ -296,11 +313,25 @@ fn parse_decode(args: Vec<OsString>) -> Result<Invocation, UsageError> {
             }
         }
     }
-    let Some(file) = file else {
+    let mut files = files.into_iter();
+    let Some(file) = files.next() else {
         return err("decode must have FILE");
     };
+    opts.more = files.collect();
+    if !opts.more.is_empty() && opts.pcap.is_none() {
+        return err("decode takes one FILE (several only with --pcap)");
+    }
     if opts.summary && opts.format.json {
         return err("-c and --json are mutually exclusive");
+    }
+    if opts.pcap.is_some() && (opts.summary || opts.format.json) {
+        return err("--pcap and -c or --json are mutually exclusive");
+    }
+    if opts.pcap_dns && opts.pcap.is_none() {
+        return err("--pcap-dns needs --pcap OUT");
+    }
+    if opts.pcap.as_ref().is_some_and(|p| p.is_empty()) {
+        return err("empty file name");
     }
     opts.file = file;
     Ok(Invocation::Decode(opts))
@@ -426,7 +457,22 @@ mod tests {
         );
         assert_eq!(d(&["decode", "--", "-rec"]).file, OsString::from("-rec"));
         assert_eq!(usage(&["decode"]), "decode must have FILE");
-        assert_eq!(usage(&["decode", "a", "b"]), "decode takes one FILE");
+        assert_eq!(
+            usage(&["decode", "a", "b"]),
+            "decode takes one FILE (several only with --pcap)"
+        );
+        let o = d(&["decode", "a", "--pcap", "o.pcapng", "b", "c"]);
+        assert_eq!(o.pcap, Some("o.pcapng".into()));
+        assert_eq!((o.file, o.more), ("a".into(), args(&["b", "c"])));
+        assert!(d(&["decode", "--pcap=o", "--pcap-dns", "a"]).pcap_dns);
+        assert_eq!(usage(&["decode", "--pcap-dns", "a"]), "--pcap-dns needs --pcap OUT");
+        assert!(usage(&["decode", "--pcap", "o", "-c", "a"]).contains("mutually exclusive"));
+        assert_eq!(
+            usage(&["decode", "a", "--pcap"]),
+            "option '--pcap' requires an argument"
+        );
+        assert_eq!(run(&["--pcap", "o", "p"]).pcap, Some("o".into()));
+        assert!(usage(&["--pcap=o", "-c", "p"]).contains("mutually exclusive"));
         assert!(usage(&["decode", "-c", "--json", "a"]).contains("mutually exclusive"));
         assert_eq!(usage(&["decode", "-f", "a"]), "invalid option -- 'f'");
         // A program called "decode" runs with `--`.

@@ -86,18 +86,37 @@ pub fn recordings(name: &OsStr) -> Result<Vec<PathBuf>, String> {
 }
 
 /// A run's recordings, read into memory.
-struct Loaded {
+pub(crate) struct Loaded {
     files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// Where the reading of one file of a recording stopped.
+pub(crate) struct Stop<'l> {
+    pub path: &'l Path,
+    /// Incomplete records passed over.
+    pub skipped: u64,
+    /// The offset just past the last whole record read.
+    pub last_end: usize,
+    /// The file's size, and how far its header says records go.
+    pub size: usize,
+    pub end: u64,
 }
 
 impl Loaded {
     fn read(name: &OsStr) -> Result<Loaded, String> {
+        Self::read_all(&[name])
+    }
+
+    /// The recordings of every name (each a file or a family).
+    pub(crate) fn read_all(names: &[&OsStr]) -> Result<Loaded, String> {
         let mut files = Vec::new();
-        for path in recordings(name)? {
-            let bytes = std::fs::read(&path)
-                .map_err(|e| format!("Can't read '{}': {}", path.display(), crate::io_message(&e)))?;
-            record::records(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-            files.push((path, bytes));
+        for name in names {
+            for path in recordings(name)? {
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| format!("Can't read '{}': {}", path.display(), crate::io_message(&e)))?;
+                record::records(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+                files.push((path, bytes));
+            }
         }
         Ok(Loaded { files })
     }
@@ -106,13 +125,29 @@ impl Loaded {
     /// file's own order (calls are committed as they return), and across
     /// the files of a family, by the time each call returned.
     fn records(&self) -> (Vec<Record<'_>>, u64) {
+        let (all, stops) = self.records_and_stops();
+        (all, stops.iter().map(|s| s.skipped).sum())
+    }
+
+    /// The records (as `records`), and where each file's reading stopped.
+    pub(crate) fn records_and_stops(&self) -> (Vec<Record<'_>>, Vec<Stop<'_>>) {
         let mut all = Vec::new();
-        let mut skipped = 0;
-        for (_, bytes) in &self.files {
+        let mut stops = Vec::new();
+        for (path, bytes) in &self.files {
             // Checked in `read`.
             if let Ok(mut reader) = record::records(bytes) {
-                all.extend(reader.by_ref());
-                skipped += reader.skipped;
+                let mut last_end = reader.offset();
+                while let Some(r) = reader.next() {
+                    all.push(r);
+                    last_end = reader.offset();
+                }
+                stops.push(Stop {
+                    path,
+                    skipped: reader.skipped,
+                    last_end,
+                    size: bytes.len(),
+                    end: record::read_header(bytes).map_or(0, |h| h.end),
+                });
             }
         }
         if self.files.len() > 1 {
@@ -121,7 +156,7 @@ impl Loaded {
                 Record::Fd { time_ns, .. } => *time_ns,
             });
         }
-        (all, skipped)
+        (all, stops)
     }
 }
 
@@ -200,6 +235,15 @@ fn selected(format: &Format) -> Result<FuncSet, String> {
 
 /// `sockshim-trace decode`.
 pub fn decode(opts: &DecodeOptions) -> ExitCode {
+    if let Some(out) = &opts.pcap {
+        let mut names = vec![opts.file.as_os_str()];
+        names.extend(opts.more.iter().map(|f| f.as_os_str()));
+        return match crate::pcap_cmd::export(&names, out, opts.pcap_dns) {
+            Ok(done) if done.complete => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::FAILURE,
+            Err(e) => fail(e),
+        };
+    }
     let result = Loaded::read(&opts.file).and_then(|loaded| {
         let filter = selected(&opts.format)?;
         let (records, skipped) = loaded.records();
@@ -439,6 +483,7 @@ int main(void) {
             file: Some(live.as_os_str()),
             record: Some(rec.as_os_str()),
             record_for_summary_only: false,
+            record_whole_payload: false,
             separate_files: false,
         };
         let mut command = Command::new(&prog);

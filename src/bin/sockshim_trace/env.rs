@@ -12,6 +12,8 @@ use crate::args::Format;
 const STRSIZE_MAX: u32 = 4096;
 /// Payload bytes a recording keeps per call unless `-s` asks for more.
 const RECORD_PAYLOAD_DEFAULT: u32 = 128;
+/// The most payload bytes the library keeps per call.
+const RECORD_PAYLOAD_MAX: u32 = 65536;
 
 /// Where the trace goes and what is recorded.
 pub struct Destinations<'a> {
@@ -23,6 +25,9 @@ pub struct Destinations<'a> {
     pub record: Option<&'a OsStr>,
     /// Only the `-c` table reads the recording: no payload needed.
     pub record_for_summary_only: bool,
+    /// `--pcap`: keep whole payloads (the most the library keeps, 64 KiB
+    /// a call).
+    pub record_whole_payload: bool,
     /// `-ff -o`: one file per process, so no `[pid N]` prefixes.
     pub separate_files: bool,
 }
@@ -71,10 +76,12 @@ pub fn variables(format: &Format, to: &Destinations<'_>) -> Result<Vec<Variable>
         Some(if to.separate_files { "0" } else { "auto" }.into()),
     );
     set("SOCKSHIM_RECORD", to.record.map(OsStr::to_os_string));
-    let payload = if to.record_for_summary_only {
+    let payload = if to.record_whole_payload {
+        RECORD_PAYLOAD_MAX
+    } else if to.record_for_summary_only {
         0
     } else {
-        format.strsize.clamp(RECORD_PAYLOAD_DEFAULT, 65536)
+        format.strsize.clamp(RECORD_PAYLOAD_DEFAULT, RECORD_PAYLOAD_MAX)
     };
     set("SOCKSHIM_RECORD_PAYLOAD", Some(payload.to_string().into()));
     debug_assert!(VARIABLES
@@ -186,6 +193,7 @@ mod tests {
             file: Some(OsStr::new("/tmp/t.%p")),
             record: None,
             record_for_summary_only: false,
+            record_whole_payload: false,
             separate_files: true,
         };
         let vars = variables(&format, &to).unwrap();
@@ -223,6 +231,7 @@ mod tests {
             file: None,
             record: Some(OsStr::new("/r")),
             record_for_summary_only: true,
+            record_whole_payload: false,
             separate_files: false,
         };
         let vars = variables(

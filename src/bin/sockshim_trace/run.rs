@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, ExitStatus};
 
 use crate::args::{Format, RunOptions};
-use crate::{decode_cmd, env, fail, preload, program, signals};
+use crate::{decode_cmd, env, fail, pcap_cmd, preload, program, signals};
 
 /// Signal names by number, for `+++ killed by SIGNAME +++`.
 const SIGNALS: [&str; 32] = [
@@ -62,6 +62,8 @@ struct Plan {
     vars: Vec<env::Variable>,
     /// `-c`: the recording to summarise.
     summary_from: Option<OsString>,
+    /// `--pcap`: the recording to convert.
+    pcap_from: Option<OsString>,
     /// `-c` without `--record`: a private directory for the recording.
     scratch: Option<PathBuf>,
 }
@@ -77,7 +79,7 @@ fn prepare(opts: &RunOptions) -> Result<Plan, String> {
     let lib = preload::find_library(std::env::var_os("SOCKSHIM_LIB").as_deref(), &exe)?;
 
     let (mut scratch, mut record) = (None, opts.record.clone());
-    if opts.summary && record.is_none() {
+    if (opts.summary || opts.pcap.is_some()) && record.is_none() {
         let dir = scratch_dir()?;
         record = Some(dir.join("rec").into_os_string());
         scratch = Some(dir);
@@ -91,7 +93,10 @@ fn prepare(opts: &RunOptions) -> Result<Plan, String> {
         live_output(opts)
     };
     let shared_output = shared_output.filter(|_| opts.summary || !opts.separate_files());
-    for file in [shared_output, record.as_ref()].into_iter().flatten() {
+    for file in [shared_output, record.as_ref(), opts.pcap.as_ref()]
+        .into_iter()
+        .flatten()
+    {
         if !has_percent_p(file) {
             if let Err(e) = fs::File::create(file) {
                 remove_scratch(scratch.as_deref());
@@ -114,7 +119,8 @@ fn prepare(opts: &RunOptions) -> Result<Plan, String> {
         live: live(opts),
         file: file.as_deref(),
         record: record.as_deref(),
-        record_for_summary_only: scratch.is_some(),
+        record_for_summary_only: scratch.is_some() && opts.pcap.is_none(),
+        record_whole_payload: opts.pcap.is_some(),
         separate_files: opts.separate_files(),
     };
     let mut vars = env::variables(&opts.format, &destinations)?;
@@ -123,11 +129,13 @@ fn prepare(opts: &RunOptions) -> Result<Plan, String> {
         "LD_PRELOAD".to_string(),
         Some(preload::ld_preload(existing.as_deref(), &lib)),
     ));
+    let pcap_from = opts.pcap.as_ref().and(record.clone());
     let summary_from = if opts.summary { record } else { None };
     Ok(Plan {
         program: path,
         vars,
         summary_from,
+        pcap_from,
         scratch,
     })
 }
@@ -159,10 +167,20 @@ fn execute(opts: &RunOptions, plan: Plan) -> Result<ExitCode, String> {
             ));
         }
     };
-    let reported = match &plan.summary_from {
-        Some(recording) => decode_cmd::print_summary(recording, opts.output.as_deref(), &opts.format),
-        None if live(opts) && !opts.format.json => report_exit(opts, pid, status),
-        None => Ok(()),
+    let reported = match (&plan.summary_from, &plan.pcap_from, &opts.pcap) {
+        (Some(recording), _, _) => decode_cmd::print_summary(recording, opts.output.as_deref(), &opts.format),
+        (None, Some(recording), Some(out)) => {
+            let live_report = if live(opts) && !opts.format.json {
+                report_exit(opts, pid, status)
+            } else {
+                Ok(())
+            };
+            // A damaged recording (the program killed mid-call) is said on
+            // stderr; the status stays the program's.
+            live_report.and(pcap_cmd::export(&[recording.as_os_str()], out, false).map(|_| ()))
+        }
+        _ if live(opts) && !opts.format.json => report_exit(opts, pid, status),
+        _ => Ok(()),
     };
     remove_scratch(plan.scratch.as_deref());
     reported?;
@@ -170,9 +188,10 @@ fn execute(opts: &RunOptions, plan: Plan) -> Result<ExitCode, String> {
 }
 
 /// Whether the text or JSON trace is written: always, unless `-c` (the
-/// table instead) or `--record` alone (the recording instead).
+/// table instead) or `--record` or `--pcap` alone (the recording or the
+/// pcapng file instead).
 fn live(opts: &RunOptions) -> bool {
-    !opts.summary && (opts.record.is_none() || opts.output.is_some() || opts.format.json)
+    !opts.summary && (opts.record.is_none() && opts.pcap.is_none() || opts.output.is_some() || opts.format.json)
 }
 
 /// The trace's `-o FILE`, when the trace is written and `-o` names it
