@@ -554,6 +554,8 @@ unsafe fn send_traced(
                 capture::addr_in(cap, addr.cast(), alen, r);
             }
         },
+        // SAFETY: as the call, on a prefix of the caller's buffer.
+        |n: usize| (len > n).then(|| unsafe { sys::socket::sendto(fd, buf.cast(), n, flags, addr.cast(), alen) }),
     ))
 }
 
@@ -603,6 +605,8 @@ unsafe fn recv_traced(
                 }
             }
         },
+        // SAFETY: as the call, into a prefix of the caller's buffer.
+        |n: usize| (len > n).then(|| unsafe { sys::socket::recvfrom(fd, buf.cast(), n, flags, addr.cast(), alen) }),
     ))
 }
 

@@ -16,6 +16,7 @@ use crate::header::errno::{errno, set_errno};
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::Descs;
 use crate::trace::event::{AuxBuf, AuxWriter, Event, ADDR_MAX, AUX_MAX};
+use crate::trace::inject::{self, Action, Fault};
 use crate::trace::{emit, fdtable, runtime, Func};
 
 /// Payload bytes gathered from several buffers (iovecs) for one event.
@@ -116,38 +117,59 @@ impl<'a> Cap<'a> {
 /// A call's success value, as the event's return.
 pub(crate) trait RetVal {
     fn as_ret(&self) -> i64;
+    /// An injected `retval=` as the call's value (cut to the C type, as
+    /// strace's injection into a register is).
+    fn injected(v: i64) -> Self;
 }
 impl RetVal for i32 {
     fn as_ret(&self) -> i64 {
         i64::from(*self)
+    }
+    fn injected(v: i64) -> Self {
+        v as i32
     }
 }
 impl RetVal for usize {
     fn as_ret(&self) -> i64 {
         *self as i64
     }
+    fn injected(v: i64) -> Self {
+        v as usize
+    }
 }
 impl RetVal for () {
     fn as_ret(&self) -> i64 {
         0
     }
+    fn injected(_: i64) -> Self {}
 }
 
 /// Runs `syscall` as function `func` with arguments `args` (integers and
 /// pointer values, in C order), traced when tracing is on: `pre` runs
 /// before the call, `post` after it.
 ///
-/// `call!(func, args, pre, syscall, post)`. A macro rather than a function
-/// so that the disabled path is only the load and the syscall: nothing of
-/// the tracing arguments (the array, the closures) is built before the test.
+/// `call!(func, args, pre, syscall, post[, short])`. A macro rather than a
+/// function so that the disabled path is only the load and the syscall:
+/// nothing of the tracing arguments (the array, the closures) is built
+/// before the test. `short(n)` (the data calls) does the call on at most
+/// `n` bytes for an injected `short=n`; it returns `None` when the call
+/// asks for no more than that (then the plain call is made, not marked).
+/// With only injection on (no tracing), a function no rule names takes the
+/// plain path after one more load (`inject::wants`).
 macro_rules! call {
-    ($func:expr, $args:expr, $pre:expr, $sys:expr, $post:expr $(,)?) => {{
-        // `$sys` is a closure literal, written out in both branches so that
-        // the disabled branch calls it inline with nothing captured in memory.
+    ($func:expr, $args:expr, $pre:expr, $sys:expr, $post:expr $(,)?) => {
+        $crate::header::trace::call!($func, $args, $pre, $sys, $post, |_: usize| None)
+    };
+    ($func:expr, $args:expr, $pre:expr, $sys:expr, $post:expr, $short:expr $(,)?) => {{
+        // `$sys` is a closure literal, written out in every branch so that
+        // the untraced branches call it inline with nothing captured in memory.
         if !$crate::trace::runtime::enabled() {
             ($sys)()
+        } else if !$crate::trace::runtime::tracing() && !$crate::trace::inject::wants($func) {
+            // Only injection is on, and no rule names this function.
+            ($sys)()
         } else {
-            $crate::header::trace::traced($func, $args, $pre, $sys, $post)
+            $crate::header::trace::traced($func, $args, $pre, $sys, $post, $short)
         }
     }};
 }
@@ -161,16 +183,30 @@ pub(crate) fn traced<'a, T: RetVal>(
     pre: impl FnOnce(&mut Cap<'a>),
     syscall: impl FnOnce() -> Result<T>,
     post: impl FnOnce(&mut Cap<'a>, &Result<T>),
+    short: impl FnOnce(usize) -> Option<Result<T>>,
 ) -> Result<T> {
     let saved = errno();
     // A call made by a signal handler that interrupted the tracer keeps
-    // the descriptor table right but is not reported.
+    // the descriptor table right but is not reported (it may be injected).
     let outer = sys::proc::enter_tracer();
     let mut cap = Cap::new(args);
+    let tracing = runtime::tracing();
     if func.only_on_sockets() {
-        cap.report = fdtable::is_socket(args[0] as c_int);
+        let fd = args[0] as c_int;
+        // Untraced, the table is not kept: ask the kernel (this path is
+        // taken then only for a function a rule names).
+        cap.report = if tracing {
+            fdtable::is_socket(fd)
+        } else {
+            sys::fd::fstat(fd).is_ok_and(|s| s.is_socket())
+        };
     }
-    let report = outer && cap.report && runtime::wanted(func);
+    let fault = if cap.report && inject::wants(func) {
+        inject::decide(func)
+    } else {
+        None
+    };
+    let report = tracing && outer && cap.report && runtime::wanted(func);
     if report {
         pre(&mut cap);
     }
@@ -184,7 +220,10 @@ pub(crate) fn traced<'a, T: RetVal>(
     if outer {
         sys::proc::leave_tracer();
     }
-    let r = syscall();
+    let (r, injected) = match fault {
+        None => (syscall(), false),
+        Some(f) => perform(f, syscall, short),
+    };
     let end = if report { sys::clock::realtime_ns() } else { 0 };
     let outer = outer && sys::proc::enter_tracer();
     // `post` always keeps the descriptor table right; it reads memory
@@ -212,6 +251,7 @@ pub(crate) fn traced<'a, T: RetVal>(
             data,
             data_total: cap.data_total,
             aux: cap.aux.as_slice(),
+            injected,
         };
         if describe {
             emit::emit_described(&ev, desc_arg.as_ref());
@@ -227,6 +267,28 @@ pub(crate) fn traced<'a, T: RetVal>(
     }
     set_errno(Errno(saved));
     r
+}
+
+/// Does an injected call: the delays around it, and instead of it the
+/// injected error or return value, or it on at most `short=` bytes. True
+/// with the result when it is not what the call itself gave.
+fn perform<T: RetVal>(
+    f: Fault,
+    syscall: impl FnOnce() -> Result<T>,
+    short: impl FnOnce(usize) -> Option<Result<T>>,
+) -> (Result<T>, bool) {
+    sys::clock::sleep_ns_fully(f.delay_enter_ns);
+    let out = match f.action {
+        Action::Errno(e) => (Err(Errno(e)), true),
+        Action::Retval(v) => (Ok(T::injected(v)), true),
+        _ if f.short > 0 => match short(f.short as usize) {
+            Some(r) => (r, true),
+            None => (syscall(), false),
+        },
+        _ => (syscall(), false),
+    };
+    sys::clock::sleep_ns_fully(f.delay_exit_ns);
+    out
 }
 
 /// The seam for name resolution (`getaddrinfo getnameinfo gethostbyname
@@ -293,6 +355,7 @@ pub(crate) fn resolution_traced<'a, T>(
             data: &[],
             data_total: 0,
             aux: cap.aux.as_slice(),
+            injected: false,
         };
         runtime::emit(&ev, &Descs::default());
         sys::proc::leave_tracer();

@@ -1,0 +1,685 @@
+//! Fault injection in the process: `SOCKSHIM_INJECT`, strace's
+//! `-e inject=`/`-e fault=` syntax applied at the call itself (no ptrace).
+//!
+//! ```text
+//! SOCKSHIM_INJECT = RULE[;RULE]...
+//! RULE = SET[:error=ERRNO|:retval=N][:delay_enter=DUR][:delay_exit=DUR][:short=N][:when=EXPR]
+//! ```
+//!
+//! - `SET` is `-e trace=`'s set, read by the same parser
+//!   (`config::parse_filter`): `connect`, `send,recv`, `%data`, `!%fd`, ...
+//! - `error=` an errno name (`ECONNREFUSED`, any case) or number 1..=4095;
+//!   for `getaddrinfo`/`getnameinfo` an `EAI_*` name, for the
+//!   `gethostby*` functions an `h_errno` name (`TRY_AGAIN`). The call is
+//!   not performed; it fails with that code and errno (h_errno) is set to it.
+//! - `retval=N` (0..=2^63-1): the call is not performed and returns `N`;
+//!   errno is untouched.
+//! - `delay_enter=`/`delay_exit=` sleep before / after the call: a number
+//!   with `s`, `ms`, `us` or `ns` (strace's default unit, microseconds, when
+//!   none), at most one day. An interrupting signal's handler runs and the
+//!   sleep goes on to its end (the program sees one slow call).
+//! - `short=N` (N >= 1): `send sendto write` transmit at most N bytes and
+//!   return that count; `recv recvfrom read` read at most N bytes.
+//! - `when=` exactly as strace: `F` (only the F-th matching call), `F+`
+//!   (the F-th and every one after), `F+S` (the F-th and every S-th after),
+//!   `F..L` (the F-th to the L-th), `F..L+S`; 1 <= F <= L < 65535, S >= 1.
+//!   Without `when=` every matching call is injected.
+//!
+//! A rule needs at least one action (`error retval delay_enter delay_exit
+//! short`). When several rules name one function, the last one wins for it
+//! (as strace's `-e inject=` options do).
+//!
+//! Counting, as strace: each function of a rule's set has its own count
+//! (`%data:when=1` injects the first `send` and the first `recv`). strace
+//! counts per tracee, i.e. per thread; here the count is per process (one
+//! atomic counter per function, shared by the threads), because a rule such
+//! as "the first two connects fail" is about the program, not about which
+//! of its threads happens to connect. A forked child keeps the rules and
+//! starts its own counts from zero (strace's new tracee starts with fresh
+//! counts too); an exec'd program reads `SOCKSHIM_INJECT` again.
+//!
+//! `read write readv writev close dup* fcntl` are injected only on sockets
+//! (as they are traced only there).
+//!
+//! The matching path is atomics only: no allocation, lock or syscall, and
+//! async-signal-safe. A bad rule is reported in one line on stderr naming
+//! the variable and the bad part; then no rule is installed.
+
+use core::sync::atomic::{AtomicI64, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed};
+
+use super::config::parse_filter;
+use super::func::{Class, Func, FuncSet};
+use super::names;
+
+/// The variable.
+pub(crate) const VARIABLE: &core::ffi::CStr = c"SOCKSHIM_INJECT";
+
+/// Most rules one variable holds.
+pub(crate) const MAX_RULES: usize = 16;
+/// strace's `INJECT_LAST_INF`: no last call.
+const LAST_INF: u16 = u16::MAX;
+/// Longest delay: a day, in nanoseconds.
+const DELAY_MAX_NS: u64 = 86_400 * 1_000_000_000;
+
+/// What an injected call does instead of (or around) the real one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// The call is performed (delays, `short=` only).
+    Perform,
+    /// Fails with this errno.
+    Errno(i32),
+    /// Fails with this EAI code (getaddrinfo, getnameinfo).
+    Eai(i32),
+    /// Fails with this h_errno (the gethostby* functions).
+    Herrno(i32),
+    /// Returns this value.
+    Retval(i64),
+}
+
+/// strace's `when=first..last+step`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct When {
+    pub first: u16,
+    pub last: u16,
+    pub step: u16,
+}
+
+impl When {
+    /// No `when=`: every call (`1+`).
+    pub(crate) const EVERY: When = When {
+        first: 1,
+        last: LAST_INF,
+        step: 1,
+    };
+
+    /// True when the `n`-th matching call (from 1) is injected.
+    pub fn hits(self, n: u64) -> bool {
+        let first = u64::from(self.first);
+        if n < first || (self.last != LAST_INF && n > u64::from(self.last)) {
+            return false;
+        }
+        match self.step {
+            0 => n == first,
+            s => (n - first).is_multiple_of(u64::from(s)),
+        }
+    }
+
+    fn pack(self) -> u64 {
+        u64::from(self.first) | u64::from(self.last) << 16 | u64::from(self.step) << 32
+    }
+
+    fn unpack(v: u64) -> When {
+        When {
+            first: v as u16,
+            last: (v >> 16) as u16,
+            step: (v >> 32) as u16,
+        }
+    }
+}
+
+/// One rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Rule {
+    pub set: FuncSet,
+    pub action: Action,
+    pub delay_enter_ns: u64,
+    pub delay_exit_ns: u64,
+    /// `short=N`; 0 when not given.
+    pub short: u32,
+    pub when: When,
+}
+
+/// What happens to one call that a rule hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fault {
+    pub action: Action,
+    pub delay_enter_ns: u64,
+    pub delay_exit_ns: u64,
+    pub short: u32,
+}
+
+/// The rules of one variable.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rules {
+    rules: [Option<Rule>; MAX_RULES],
+}
+
+impl Rules {
+    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().flatten()
+    }
+}
+
+/// Why a value is not rules: the bad part (a rule or one of its tokens)
+/// and what was expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadRule<'a> {
+    pub part: &'a [u8],
+    pub why: &'static str,
+}
+
+fn bad<'a, T>(part: &'a [u8], why: &'static str) -> Result<T, BadRule<'a>> {
+    Err(BadRule { part, why })
+}
+
+/// Parses `SOCKSHIM_INJECT`'s value: rules separated by `;`. `fault` is
+/// strace's `-e fault=` syntax (only `error=` and `when=`; `ENOSYS` when
+/// no `error=`).
+pub(crate) fn parse_rules(v: &[u8], fault: bool) -> Result<Rules, BadRule<'_>> {
+    let mut out = Rules {
+        rules: [None; MAX_RULES],
+    };
+    for (i, text) in v.split(|&c| c == b';').enumerate() {
+        let slot = match out.rules.get_mut(i) {
+            Some(s) => s,
+            None => return bad(text, "more than 16 rules"),
+        };
+        *slot = Some(parse_rule(text, fault)?);
+    }
+    Ok(out)
+}
+
+/// Checks one rule, for `sockshim-trace -e inject=`/`-e fault=`: the
+/// library's own parser, so that the command refuses what the library would.
+pub fn check_rule(text: &[u8], fault: bool) -> Result<(), BadRule<'_>> {
+    parse_rule(text, fault).map(|_| ())
+}
+
+/// One rule: `SET[:TOKEN]...`.
+pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> {
+    let mut parts = text.split(|&c| c == b':');
+    let set_text = parts.next().unwrap_or(&[]);
+    if set_text.is_empty() {
+        return bad(text, "a rule starts with a function set (connect, %data, ...)");
+    }
+    let set = match parse_filter(set_text) {
+        Some(s) if s != FuncSet::empty() => s,
+        _ => return bad(set_text, "not a set of functions and %classes as -e trace= takes"),
+    };
+    let mut r = Rule {
+        set,
+        action: Action::Perform,
+        delay_enter_ns: 0,
+        delay_exit_ns: 0,
+        short: 0,
+        when: When::EVERY,
+    };
+    let mut acted = false;
+    let mut seen_when = false;
+    for tok in parts {
+        let (key, val) = match tok.iter().position(|&c| c == b'=') {
+            Some(i) => (&tok[..i], &tok[i + 1..]),
+            None => (tok, &[][..]),
+        };
+        let extended = !matches!(key, b"error" | b"when");
+        if fault && extended {
+            return bad(tok, "fault= takes only error= and when=");
+        }
+        match key {
+            b"error" | b"retval" => {
+                if r.action != Action::Perform {
+                    return bad(tok, "one error= or retval= per rule");
+                }
+                r.action = if key == b"error" {
+                    parse_error(val, set).map_err(|why| BadRule { part: tok, why })?
+                } else {
+                    match parse_u64(val) {
+                        Some(n) if n <= i64::MAX as u64 => Action::Retval(n as i64),
+                        _ => return bad(tok, "retval= wants a number 0..=9223372036854775807"),
+                    }
+                };
+                acted = true;
+            }
+            b"delay_enter" | b"delay_exit" => {
+                let Some(ns) = parse_duration(val) else {
+                    return bad(
+                        tok,
+                        "a delay is a number with s, ms, us or ns (us when none), at most a day",
+                    );
+                };
+                if key == b"delay_enter" {
+                    r.delay_enter_ns = ns;
+                } else {
+                    r.delay_exit_ns = ns;
+                }
+                acted = true;
+            }
+            b"short" => match parse_u64(val) {
+                Some(n @ 1..=0xffff_ffff) => {
+                    r.short = n as u32;
+                    acted = true;
+                }
+                _ => return bad(tok, "short= wants a number of bytes, 1 or more"),
+            },
+            b"when" => {
+                if seen_when {
+                    return bad(tok, "one when= per rule");
+                }
+                seen_when = true;
+                r.when = parse_when(val).ok_or(BadRule {
+                    part: tok,
+                    why: "when= wants FIRST, FIRST+, FIRST+STEP, FIRST..LAST or FIRST..LAST+STEP (1..65534)",
+                })?;
+            }
+            _ => {
+                return bad(
+                    tok,
+                    "unknown token (error= retval= delay_enter= delay_exit= short= when=)",
+                )
+            }
+        }
+    }
+    if !acted {
+        if fault {
+            r.action = Action::Errno(libc::ENOSYS);
+        } else {
+            return bad(
+                text,
+                "a rule needs error=, retval=, delay_enter=, delay_exit= or short=",
+            );
+        }
+    }
+    Ok(r)
+}
+
+/// True when every function of `set` is one of `funcs`.
+fn only(set: FuncSet, funcs: &[Func]) -> bool {
+    let mut allowed = FuncSet::empty();
+    for f in funcs {
+        allowed.insert(*f);
+    }
+    set.0 & !allowed.0 == 0
+}
+
+const EAI_FUNCS: [Func; 2] = [Func::Getaddrinfo, Func::Getnameinfo];
+const HOST_FUNCS: [Func; 6] = [
+    Func::Gethostbyname,
+    Func::Gethostbyname2,
+    Func::Gethostbyaddr,
+    Func::GethostbynameR,
+    Func::Gethostbyname2R,
+    Func::GethostbyaddrR,
+];
+
+/// `error=`'s value for functions `set`.
+fn parse_error(val: &[u8], set: FuncSet) -> Result<Action, &'static str> {
+    let by_name = |table: names::Names| {
+        table
+            .entries
+            .iter()
+            .find(|(_, n)| n.as_bytes().eq_ignore_ascii_case(val))
+            .map(|(v, _)| *v as i32)
+    };
+    let resolves = Func::all()
+        .iter()
+        .any(|f| set.contains(*f) && f.class() == Class::Resolve);
+    if let Some(code) = by_name(super::netdb::EAI) {
+        return if only(set, &EAI_FUNCS) {
+            Ok(Action::Eai(code))
+        } else {
+            Err("EAI_* codes apply only to getaddrinfo and getnameinfo")
+        };
+    }
+    if let Some(code) = by_name(super::netdb::H_ERRNO).filter(|&c| c > 0) {
+        return if only(set, &HOST_FUNCS) {
+            Ok(Action::Herrno(code))
+        } else {
+            Err("h_errno codes apply only to the gethostby* functions")
+        };
+    }
+    let errno = match parse_u64(val) {
+        Some(n @ 1..=4095) => Some(n as i32),
+        Some(_) => None,
+        None => names::errno_by_name(val),
+    };
+    match errno {
+        Some(_) if resolves => Err("resolver functions take EAI_* (getaddrinfo) or h_errno (gethostby*) codes"),
+        Some(e) => Ok(Action::Errno(e)),
+        None => Err("error= wants an errno name (ECONNREFUSED) or number 1..=4095"),
+    }
+}
+
+/// strace's `when=` (see `When`).
+fn parse_when(v: &[u8]) -> Option<When> {
+    let (range, step) = match v.iter().position(|&c| c == b'+') {
+        Some(i) => (&v[..i], Some(&v[i + 1..])),
+        None => (v, None),
+    };
+    let (first, last) = match range.windows(2).position(|w| w == b"..") {
+        Some(i) => (&range[..i], Some(&range[i + 2..])),
+        None => (range, None),
+    };
+    let num = |s: &[u8]| {
+        parse_u64(s)
+            .filter(|n| (1..u64::from(LAST_INF)).contains(n))
+            .map(|n| n as u16)
+    };
+    let first = num(first)?;
+    let last = match last {
+        Some(l) => num(l).filter(|&l| l >= first)?,
+        None => LAST_INF,
+    };
+    let step = match step {
+        Some([]) => 1,
+        Some(s) => num(s)?,
+        None if last == LAST_INF => 0,
+        None => 1,
+    };
+    Some(When { first, last, step })
+}
+
+/// A decimal number (no sign, at most 19 digits).
+fn parse_u64(v: &[u8]) -> Option<u64> {
+    if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(v.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+}
+
+/// `DUR`: digits, an optional fraction, and a unit (`s ms us ns`; `us`
+/// when none, as strace's delays); in nanoseconds.
+fn parse_duration(v: &[u8]) -> Option<u64> {
+    let end = v
+        .iter()
+        .position(|c| !c.is_ascii_digit() && *c != b'.')
+        .unwrap_or(v.len());
+    let (num, unit) = v.split_at(end);
+    let scale: u64 = match unit {
+        b"s" => 1_000_000_000,
+        b"ms" => 1_000_000,
+        b"us" | b"" => 1_000,
+        b"ns" => 1,
+        _ => return None,
+    };
+    let (int, frac) = match num.iter().position(|&c| c == b'.') {
+        Some(i) => (&num[..i], &num[i + 1..]),
+        None => (num, &[][..]),
+    };
+    if int.is_empty() || frac.len() > 9 || (num.contains(&b'.') && frac.is_empty()) {
+        return None;
+    }
+    let whole = parse_u64(int)?;
+    let mut f = if frac.is_empty() { 0 } else { parse_u64(frac)? };
+    // The fraction in units of 1e-9 of the unit, then scaled.
+    for _ in frac.len()..9 {
+        f *= 10;
+    }
+    let ns = whole.checked_mul(scale)?.checked_add(f * scale / 1_000_000_000)?;
+    (ns <= DELAY_MAX_NS).then_some(ns)
+}
+
+// ---- the installed rules: atomics, one slot per function ------------------
+
+const A_PERFORM: u8 = 0;
+const A_ERRNO: u8 = 1;
+const A_EAI: u8 = 2;
+const A_HERRNO: u8 = 3;
+const A_RETVAL: u8 = 4;
+
+struct Slot {
+    action: AtomicU8,
+    value: AtomicI64,
+    enter: AtomicU64,
+    exit: AtomicU64,
+    short: AtomicU32,
+    when: AtomicU64,
+    count: AtomicU64,
+}
+
+static SLOTS: [Slot; 64] = [const {
+    Slot {
+        action: AtomicU8::new(A_PERFORM),
+        value: AtomicI64::new(0),
+        enter: AtomicU64::new(0),
+        exit: AtomicU64::new(0),
+        short: AtomicU32::new(0),
+        when: AtomicU64::new(0),
+        count: AtomicU64::new(0),
+    }
+}; 64];
+
+/// The functions some rule names.
+static MASK: AtomicU64 = AtomicU64::new(0);
+
+/// True when a rule names `f`: the one test on the path of a call when
+/// only injection is on.
+#[inline(always)]
+pub(crate) fn wants(f: Func) -> bool {
+    MASK.load(Relaxed) & (1u64 << f.code()) != 0
+}
+
+/// Installs `rules` (the constructor, once, single-threaded; later rules
+/// win for a function).
+pub(crate) fn install(rules: &Rules) {
+    let mut mask = 0u64;
+    for r in rules.iter() {
+        let (action, value) = match r.action {
+            Action::Perform => (A_PERFORM, 0),
+            Action::Errno(e) => (A_ERRNO, i64::from(e)),
+            Action::Eai(e) => (A_EAI, i64::from(e)),
+            Action::Herrno(e) => (A_HERRNO, i64::from(e)),
+            Action::Retval(v) => (A_RETVAL, v),
+        };
+        for f in Func::all().iter().filter(|f| r.set.contains(**f)) {
+            let Some(s) = SLOTS.get(usize::from(f.code())) else {
+                continue;
+            };
+            s.action.store(action, Relaxed);
+            s.value.store(value, Relaxed);
+            s.enter.store(r.delay_enter_ns, Relaxed);
+            s.exit.store(r.delay_exit_ns, Relaxed);
+            s.short.store(r.short, Relaxed);
+            s.when.store(r.when.pack(), Relaxed);
+            s.count.store(0, Relaxed);
+            mask |= 1u64 << f.code();
+        }
+    }
+    MASK.store(mask, Relaxed);
+}
+
+/// Counts one call of `f` (a function `wants` says a rule names) and says
+/// what to do to it, if the rule's `when=` hits this call.
+pub(crate) fn decide(f: Func) -> Option<Fault> {
+    let s = SLOTS.get(usize::from(f.code()))?;
+    let n = s.count.fetch_add(1, Relaxed).wrapping_add(1);
+    if !When::unpack(s.when.load(Relaxed)).hits(n) {
+        return None;
+    }
+    let value = s.value.load(Relaxed);
+    let action = match s.action.load(Relaxed) {
+        A_ERRNO => Action::Errno(value as i32),
+        A_EAI => Action::Eai(value as i32),
+        A_HERRNO => Action::Herrno(value as i32),
+        A_RETVAL => Action::Retval(value),
+        _ => Action::Perform,
+    };
+    Some(Fault {
+        action,
+        delay_enter_ns: s.enter.load(Relaxed),
+        delay_exit_ns: s.exit.load(Relaxed),
+        short: s.short.load(Relaxed),
+    })
+}
+
+/// The child side of fork: its own counts, from zero.
+pub(crate) fn after_fork_child() {
+    for s in &SLOTS {
+        s.count.store(0, Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(s: &str) -> Rule {
+        parse_rule(s.as_bytes(), false).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    fn bad_part(s: &str) -> String {
+        let e = parse_rules(s.as_bytes(), false).expect_err(s);
+        String::from_utf8(e.part.to_vec()).unwrap()
+    }
+
+    /// The calls (1..=20) `when` injects.
+    fn hits(w: &str) -> Vec<u64> {
+        let r = rule(&format!("connect:error=EIO:when={w}"));
+        (1..=20).filter(|&n| r.when.hits(n)).collect()
+    }
+
+    #[test]
+    fn when_as_strace() {
+        // strace(1): "when=first..last+step"; F alone is only the F-th.
+        assert_eq!(hits("2"), [2]);
+        assert_eq!(hits("2..4"), [2, 3, 4]);
+        assert_eq!(hits("3+"), (3..=20).collect::<Vec<_>>());
+        assert_eq!(hits("1+2"), [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+        assert_eq!(hits("2..9+3"), [2, 5, 8]);
+        assert_eq!(hits("5..5"), [5]);
+        assert_eq!(hits("4..6+"), [4, 5, 6]);
+        // No when=: every call.
+        let r = rule("connect:error=EIO");
+        assert!((1..=20).all(|n| r.when.hits(n)));
+        assert!(!When::EVERY.hits(0));
+        // Past 65535 calls, steps go on.
+        assert!(hits_at("1+2", 100_001) && !hits_at("1+2", 100_002));
+        assert!(hits_at("7+", 1 << 40) && !hits_at("7", 1 << 40));
+    }
+
+    fn hits_at(w: &str, n: u64) -> bool {
+        rule(&format!("send:short=1:when={w}")).when.hits(n)
+    }
+
+    #[test]
+    fn actions_and_sets() {
+        let r = rule("connect:error=ECONNREFUSED:when=1..2");
+        assert_eq!(r.action, Action::Errno(libc::ECONNREFUSED));
+        assert!(r.set.contains(Func::Connect) && !r.set.contains(Func::Send));
+        assert_eq!(
+            r.when,
+            When {
+                first: 1,
+                last: 2,
+                step: 1
+            }
+        );
+        assert_eq!(rule("connect:error=econnrefused").action, Action::Errno(111));
+        assert_eq!(rule("connect:error=111").action, Action::Errno(111));
+        assert_eq!(rule("send:retval=0").action, Action::Retval(0));
+        assert_eq!(rule("send:retval=42").action, Action::Retval(42));
+        let r = rule("%data:short=1");
+        assert_eq!(r.short, 1);
+        assert!(r.set.contains(Func::Recv) && r.set.contains(Func::Writev) && !r.set.contains(Func::Connect));
+        assert_eq!(r.action, Action::Perform);
+        let r = rule("connect,accept:delay_enter=200ms:delay_exit=1.5s");
+        assert_eq!((r.delay_enter_ns, r.delay_exit_ns), (200_000_000, 1_500_000_000));
+        assert!(r.set.contains(Func::Accept));
+        assert_eq!(rule("send:delay_enter=7").delay_enter_ns, 7_000);
+        assert_eq!(rule("send:delay_enter=7us").delay_enter_ns, 7_000);
+        assert_eq!(rule("send:delay_enter=7ns").delay_enter_ns, 7);
+        assert_eq!(rule("send:delay_enter=0.25ms").delay_enter_ns, 250_000);
+        assert_eq!(rule("getaddrinfo:error=EAI_AGAIN").action, Action::Eai(-3));
+        assert_eq!(
+            rule("gethostbyname,gethostbyname_r:error=TRY_AGAIN").action,
+            Action::Herrno(2)
+        );
+        assert_eq!(rule("getaddrinfo:delay_enter=2s").delay_enter_ns, 2_000_000_000);
+        // fault=: error= and when= only; ENOSYS by default.
+        let f = parse_rule(b"connect", true).unwrap();
+        assert_eq!(f.action, Action::Errno(libc::ENOSYS));
+        assert_eq!(parse_rule(b"connect:when=3", true).unwrap().when.first, 3);
+        assert!(parse_rule(b"connect:retval=1", true).is_err());
+        assert!(parse_rule(b"connect:delay_enter=1", true).is_err());
+        // Several rules.
+        let rs = parse_rules(b"connect:error=EIO;%data:short=1;getaddrinfo:error=EAI_FAIL", false).unwrap();
+        assert_eq!(rs.iter().count(), 3);
+    }
+
+    #[test]
+    fn every_bad_form_names_its_part() {
+        let cases: &[(&str, &str)] = &[
+            ("", ""),
+            (":error=EIO", ":error=EIO"),
+            ("nosuch:error=EIO", "nosuch"),
+            ("%nosuch:error=EIO", "%nosuch"),
+            ("none:error=EIO", "none"),
+            ("connect", "connect"),
+            ("connect:when=2", "connect:when=2"),
+            ("connect:error=EBOGUS", "error=EBOGUS"),
+            ("connect:error=", "error="),
+            ("connect:error=0", "error=0"),
+            ("connect:error=4096", "error=4096"),
+            ("connect:error=EIO:error=EPERM", "error=EPERM"),
+            ("connect:error=EIO:retval=1", "retval=1"),
+            ("connect:retval=-1", "retval=-1"),
+            ("connect:retval=x", "retval=x"),
+            ("connect:retval=99999999999999999999", "retval=99999999999999999999"),
+            ("connect:error=EIO:when=0", "when=0"),
+            ("connect:error=EIO:when=", "when="),
+            ("connect:error=EIO:when=x", "when=x"),
+            ("connect:error=EIO:when=3..2", "when=3..2"),
+            ("connect:error=EIO:when=2.3", "when=2.3"),
+            ("connect:error=EIO:when=2..", "when=2.."),
+            ("connect:error=EIO:when=1+0", "when=1+0"),
+            ("connect:error=EIO:when=1+x", "when=1+x"),
+            ("connect:error=EIO:when=65535", "when=65535"),
+            ("connect:error=EIO:when=1:when=2", "when=2"),
+            ("connect:error=EIO:when=-1", "when=-1"),
+            ("connect:delay_enter=", "delay_enter="),
+            ("connect:delay_enter=5m", "delay_enter=5m"),
+            ("connect:delay_enter=1.s", "delay_enter=1.s"),
+            ("connect:delay_enter=.5s", "delay_enter=.5s"),
+            ("connect:delay_exit=90000s", "delay_exit=90000s"),
+            ("connect:delay_exit=-1s", "delay_exit=-1s"),
+            ("send:short=0", "short=0"),
+            ("send:short=", "short="),
+            ("send:short=x", "short=x"),
+            ("connect:signal=SIGKILL", "signal=SIGKILL"),
+            ("connect:error=EIO:", ""),
+            ("connect:bogus", "bogus"),
+            ("connect:error=EAI_AGAIN", "error=EAI_AGAIN"),
+            ("getaddrinfo:error=TRY_AGAIN", "error=TRY_AGAIN"),
+            ("getaddrinfo:error=EIO", "error=EIO"),
+            ("connect:error=EIO;", ""),
+            ("connect:error=EIO;;send:short=1", ""),
+            ("connect:error=EIO;send", "send"),
+        ];
+        for (text, part) in cases {
+            assert_eq!(bad_part(text), *part, "{text}");
+        }
+        let many = ["send:short=1"; 17].join(";");
+        assert_eq!(bad_part(&many), "send:short=1");
+        assert!(parse_rules(["send:short=1"; 16].join(";").as_bytes(), false).is_ok());
+    }
+
+    #[test]
+    fn installed_rules_count_per_function() {
+        // The only test that installs (the statics are the process's).
+        let rs = parse_rules(
+            b"connect:error=EIO;send:error=EPIPE:when=2;send,recv:short=3:when=2..3",
+            false,
+        )
+        .unwrap();
+        install(&rs);
+        assert!(wants(Func::Connect) && wants(Func::Send) && wants(Func::Recv) && !wants(Func::Accept));
+        let c = decide(Func::Connect).unwrap();
+        assert_eq!(c.action, Action::Errno(libc::EIO));
+        // The last rule wins for send; send and recv count apart.
+        assert_eq!(decide(Func::Send), None);
+        assert_eq!(decide(Func::Recv), None);
+        let s = decide(Func::Send).unwrap();
+        assert_eq!((s.action, s.short), (Action::Perform, 3));
+        assert!(decide(Func::Recv).is_some());
+        assert!(decide(Func::Send).is_some());
+        assert_eq!(decide(Func::Send), None);
+        after_fork_child();
+        assert_eq!(decide(Func::Send), None);
+        assert!(decide(Func::Send).is_some());
+        install(&parse_rules(b"accept:retval=0", false).unwrap());
+        assert!(!wants(Func::Send) && wants(Func::Accept));
+        install(&Rules {
+            rules: [None; MAX_RULES],
+        });
+        assert!(Func::all().iter().all(|f| !wants(*f)));
+    }
+}
