@@ -34,8 +34,8 @@ use args::Invocation;
 const NAME: &str = "sockshim-trace";
 
 const USAGE: &str = "\
-Usage: sockshim-trace [-cfhtTVy] [-e trace=SET] [-o FILE] [-s STRSIZE] [--json]
-                      [--record FILE] PROG [ARGS]
+Usage: sockshim-trace [-cfhtTVy] [-e trace=SET] [-e inject=RULE] [-o FILE]
+                      [-s STRSIZE] [--json] [--record FILE] PROG [ARGS]
    or: sockshim-trace decode [-tTy] [-e trace=SET] [-s STRSIZE] [--json|-c] FILE
 
 Runs PROG with libsockshim.so preloaded (LD_PRELOAD) and prints its socket
@@ -48,6 +48,15 @@ calls as strace does. The options mean what they mean to strace:
                  %network (%setup + %data), %setup, %data, %ready, %resolve,
                  %fd (the % may be left out), all, none; !SET for the others;
                  `-e SET` is short for it
+  -e inject=SET[:error=ERRNO|:retval=N][:delay_enter=DUR][:delay_exit=DUR]
+            [:short=N][:when=FIRST[..LAST][+[STEP]]]
+                 inject faults into SET's calls, in the process (no ptrace):
+                 fail them (not performed), return N, delay them (DUR: 10ms,
+                 2s; us when no unit), move at most N bytes per data call;
+                 when= counts each function's calls as strace does; several
+                 rules with ';' or several -e; the trace marks (INJECTED)
+  -e fault=SET[:error=ERRNO][:when=...]
+                 strace's fault=: inject=, error=ENOSYS unless given
   -f             follow forks: always on (children inherit LD_PRELOAD)
   -ff            with -o FILE: each process's trace goes to FILE.PID
   -o FILE        write the trace to FILE instead of stderr; every process
