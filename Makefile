@@ -211,7 +211,7 @@ build/%/resolve.t: Makefile
 # limits, descriptors closed underneath (harm.sh); seccomp sandboxes and sshd
 # (sandbox.sh).
 check-trace: lib cli samples check-c
-	prove --exec bash c-tests/trace/run.sh c-tests/trace/harm.sh c-tests/trace/sandbox.sh
+	prove --exec bash c-tests/trace/run.sh c-tests/trace/harm.sh c-tests/trace/sandbox.sh c-tests/trace/inject.sh
 
 # make install into a scratch DESTDIR, then build a program with pkg-config,
 # shared and static, and run both; then make uninstall leaves nothing.

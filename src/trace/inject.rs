@@ -207,6 +207,9 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
     let mut acted = false;
     let mut seen_when = false;
     for tok in parts {
+        if tok.is_empty() {
+            return bad(text, "an empty token (one ':' too many)");
+        }
         let (key, val) = match tok.iter().position(|&c| c == b'=') {
             Some(i) => (&tok[..i], &tok[i + 1..]),
             None => (tok, &[][..]),
@@ -635,7 +638,8 @@ mod tests {
             ("send:short=", "short="),
             ("send:short=x", "short=x"),
             ("connect:signal=SIGKILL", "signal=SIGKILL"),
-            ("connect:error=EIO:", ""),
+            ("connect:error=EIO:", "connect:error=EIO:"),
+            ("connect::error=EIO", "connect::error=EIO"),
             ("connect:bogus", "bogus"),
             ("connect:error=EAI_AGAIN", "error=EAI_AGAIN"),
             ("getaddrinfo:error=TRY_AGAIN", "error=TRY_AGAIN"),

@@ -1,0 +1,138 @@
+/*
+ * injectee - the fault-injection suite's program (c-tests/trace/inject.sh).
+ *
+ *   injectee calls N     N setsockopt(SO_REUSEADDR) calls on one socket;
+ *                        prints one word per call: "ok" (returned 0 and
+ *                        errno untouched), "<errno name>" (returned -1, errno
+ *                        <name>), "r<N>" (returned N != 0, errno untouched),
+ *                        or "errno-changed" (returned 0 but errno moved)
+ *   injectee time        one setsockopt call; prints its wall time in
+ *                        microseconds (CLOCK_MONOTONIC)
+ *   injectee naive A P   connects to an echo server at A port P, sends a
+ *                        64-byte message with ONE send, ignoring its return
+ *                        (deliberately naive), shuts down its side and
+ *                        prints how many bytes came back before EOF
+ *   injectee fork        one call in the parent, then a child makes 2 calls
+ *                        and the parent 2 more; prints each process's words
+ *                        ("parent: ..." after "child: ...")
+ *
+ * Exit status 0 when it could run, 1 on a setup failure (socket, connect).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#define CANARY 12345
+
+static const char *
+errname(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case EIO: return "EIO";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case ENOSYS: return "ENOSYS";
+	case EAGAIN: return "EAGAIN";
+	default: return "other";
+	}
+}
+
+static void
+calls(int fd, int n)
+{
+	int one = 1;
+
+	for (int i = 0; i < n; i++) {
+		errno = CANARY;
+		int r = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (r == -1)
+			printf("%s%s", i ? " " : "", errname(errno));
+		else if (errno != CANARY)
+			printf("%serrno-changed", i ? " " : "");
+		else if (r == 0)
+			printf("%sok", i ? " " : "");
+		else
+			printf("%sr%d", i ? " " : "", r);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+static int
+naive(const char *a, const char *p)
+{
+	struct sockaddr_in sin;
+	char msg[64], buf[256];
+	long total = 0;
+	ssize_t n;
+	int fd;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(atoi(p));
+	if (inet_pton(AF_INET, a, &sin.sin_addr) != 1)
+		return 1;
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+		perror("injectee naive: connect");
+		return 1;
+	}
+	memset(msg, 'x', sizeof msg);
+	(void)!send(fd, msg, sizeof msg, 0);	/* the bug: the return is ignored */
+	shutdown(fd, SHUT_WR);
+	while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
+		total += n;
+	printf("%ld\n", total);
+	close(fd);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	int fd;
+
+	if (argc == 4 && strcmp(argv[1], "naive") == 0)
+		return naive(argv[2], argv[3]);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0) {
+		perror("injectee: socket");
+		return 1;
+	}
+	if (argc == 3 && strcmp(argv[1], "calls") == 0) {
+		calls(fd, atoi(argv[2]));
+	} else if (argc == 2 && strcmp(argv[1], "time") == 0) {
+		struct timespec t0, t1;
+		int one = 1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("%ld\n", (long)((t1.tv_sec - t0.tv_sec) * 1000000L +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000));
+	} else if (argc == 2 && strcmp(argv[1], "fork") == 0) {
+		pid_t pid;
+		int st;
+
+		printf("first: ");
+		calls(fd, 1);
+		if ((pid = fork()) == 0) {
+			printf("child: ");
+			calls(fd, 2);
+			_exit(0);
+		}
+		waitpid(pid, &st, 0);
+		printf("parent: ");
+		calls(fd, 2);
+	} else {
+		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | fork\n");
+		return 2;
+	}
+	return 0;
+}
