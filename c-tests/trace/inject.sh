@@ -15,7 +15,8 @@
 #           come back exactly (cmp with the input), the client saw partial
 #           sends (its own count, 0 without the rule); a naive client
 #           (progs/injectee.c naive: one send, return ignored) loses all but
-#           1 of its 64 bytes under send:short=1, and gets 64 back without it
+#           1 of its 64 bytes under send:short=1, and gets 64 back without it;
+#           writev sendmsg readv recvmsg cut across iovecs (progs/injectee.c vec)
 #   when    strace's when= (2, 2..4, 3+, 1+2, 2..9+3, none) by which of 10
 #           setsockopt calls fail (expected lists written from strace(1)'s
 #           definition, not from our output); errno is the injected one
@@ -207,6 +208,17 @@ if on short; then
 		for i in 1 2 3; do not_ok "short: no echo server"; done
 	fi
 	stop_echod
+	# The scatter/gather calls: at most N bytes over several iovecs; the
+	# caller's header gets the kernel's msg_flags back (0, was 0x7fff).
+	full="writev=9:abcdefghi sendmsg=9:abcdefghi readv=8:01234567 recvmsg=8:ABCDEFGH flags=0"
+	got=$(pre -- "$PROG" vec)
+	check "$([ "$got" = "$full" ]; echo $?)" "short: the iovec calls without a rule move everything (got '$got')"
+	for sz in 5 2; do
+		want="writev=$sz:$(head -c $sz <<<abcdefghi) sendmsg=$sz:$(head -c $sz <<<abcdefghi)"
+		want="$want readv=$sz:$(head -c $sz <<<0123456789) recvmsg=$sz:$(head -c $sz <<<ABCDEFGHIJ) flags=0"
+		got=$(pre SOCKSHIM_INJECT=writev,sendmsg,readv,recvmsg:short=$sz -- "$PROG" vec)
+		check "$([ "$got" = "$want" ]; echo $?)" "short=$sz: writev sendmsg readv recvmsg move $sz bytes across iovecs (got '$got')"
+	done
 fi
 
 # ---- when --------------------------------------------------------------------

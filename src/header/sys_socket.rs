@@ -666,6 +666,13 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
                 unsafe { capture::msg_capture(cap, msg.cast(), *n, Way::Sent) };
             }
         },
+        |n: usize| {
+            let mut cut = None;
+            let m = crate::header::inject::cut_msg(msg.cast(), n, &mut cut)?;
+            // SAFETY: the caller's header with fewer of its bytes (`m` points
+            // into `cut`, alive here); checked by the kernel.
+            Some(unsafe { sys::socket::sendmsg(fd, (&m as *const libc::msghdr).cast(), flags) })
+        },
     ))
 }
 
@@ -689,6 +696,15 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
                 unsafe { capture::msg_capture(cap, msg.cast(), (*n).min(fits), Way::Received(room.get())) };
                 cap.data_total = *n as u64;
             }
+        },
+        |n: usize| {
+            let mut cut = None;
+            let mut m = crate::header::inject::cut_msg(msg.cast(), n, &mut cut)?;
+            // SAFETY: the caller's header with room for fewer bytes (`m`
+            // points into `cut`, alive here); checked by the kernel.
+            let r = unsafe { sys::socket::recvmsg(fd, (&mut m as *mut libc::msghdr).cast(), flags) };
+            crate::header::inject::copy_back_msg(msg.cast(), &m);
+            Some(r)
         },
     ))
 }

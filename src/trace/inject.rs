@@ -18,8 +18,11 @@
 //!   with `s`, `ms`, `us` or `ns` (strace's default unit, microseconds, when
 //!   none), at most one day. An interrupting signal's handler runs and the
 //!   sleep goes on to its end (the program sees one slow call).
-//! - `short=N` (N >= 1): `send sendto write` transmit at most N bytes and
-//!   return that count; `recv recvfrom read` read at most N bytes.
+//! - `short=N` (N >= 1): `send sendto sendmsg write writev` transmit at
+//!   most N bytes and return that count; `recv recvfrom recvmsg read readv`
+//!   read at most N bytes (the first N: the iovecs are cut, at most 8 of
+//!   them passed on). A call asking for no more than N is not touched (nor
+//!   marked); `sendmmsg`/`recvmmsg` and the other functions ignore `short=`.
 //! - `when=` exactly as strace: `F` (only the F-th matching call), `F+`
 //!   (the F-th and every one after), `F+S` (the F-th and every S-th after),
 //!   `F..L` (the F-th to the L-th), `F..L+S`; 1 <= F <= L < 65535, S >= 1.

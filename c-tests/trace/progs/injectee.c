@@ -12,6 +12,10 @@
  *                        64-byte message with ONE send, ignoring its return
  *                        (deliberately naive), shuts down its side and
  *                        prints how many bytes came back before EOF
+ *   injectee vec         on a socketpair: writev and sendmsg of "abc" "defg"
+ *                        "hi", each then read whole by the peer; readv and
+ *                        recvmsg into two 4-byte iovecs of "0123456789"
+ *                        and "ABCDEFGHIJ"; prints "CALL=RET:BYTES" for each
  *   injectee fork        one call in the parent, then a child makes 2 calls
  *                        and the parent 2 more; prints each process's words
  *                        ("parent: ..." after "child: ...")
@@ -27,6 +31,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #define CANARY 12345
@@ -94,10 +99,51 @@ naive(const char *a, const char *p)
 	return 0;
 }
 
+static void
+vec(void)
+{
+	struct iovec out[3] = { { "abc", 3 }, { "defg", 4 }, { "hi", 2 } };
+	char b1[4], b2[4], buf[64];
+	struct iovec in[2] = { { b1, 4 }, { b2, 4 } };
+	struct msghdr m;
+	ssize_t r, k;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+		perror("socketpair");
+		exit(1);
+	}
+	r = writev(sv[0], out, 3);
+	k = read(sv[1], buf, sizeof buf);
+	printf("writev=%zd:%.*s ", r, (int)(k > 0 ? k : 0), buf);
+	memset(&m, 0, sizeof m);
+	m.msg_iov = out;
+	m.msg_iovlen = 3;
+	r = sendmsg(sv[0], &m, 0);
+	k = read(sv[1], buf, sizeof buf);
+	printf("sendmsg=%zd:%.*s ", r, (int)(k > 0 ? k : 0), buf);
+	(void)!write(sv[0], "0123456789", 10);
+	r = readv(sv[1], in, 2);
+	printf("readv=%zd:%.4s%.*s ", r, b1, (int)(r > 4 ? r - 4 : 0), b2);
+	k = read(sv[1], buf, sizeof buf);	/* the rest */
+	(void)!write(sv[0], "ABCDEFGHIJ", 10);
+	memset(&m, 0, sizeof m);
+	m.msg_iov = in;
+	m.msg_iovlen = 2;
+	m.msg_flags = 0x7fff;
+	r = recvmsg(sv[1], &m, 0);
+	printf("recvmsg=%zd:%.4s%.*s flags=%d\n", r, b1, (int)(r > 4 ? r - 4 : 0), b2, m.msg_flags);
+}
+
 int
 main(int argc, char *argv[])
 {
 	int fd;
+
+	if (argc == 2 && strcmp(argv[1], "vec") == 0) {
+		vec();
+		return 0;
+	}
 
 	if (argc == 4 && strcmp(argv[1], "naive") == 0)
 		return naive(argv[2], argv[3]);
@@ -131,7 +177,7 @@ main(int argc, char *argv[])
 		printf("parent: ");
 		calls(fd, 2);
 	} else {
-		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | fork\n");
+		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | fork\n");
 		return 2;
 	}
 	return 0;
