@@ -4,7 +4,7 @@
 #
 #   prove --exec bash c-tests/trace/inject.sh    (or: bash c-tests/trace/inject.sh)
 #
-# Groups (INJECT_TESTS="retry short when delay bad output fork", default all):
+# Groups (INJECT_TESTS="retry short when delay resolve bad output fork", default all):
 #   retry   the seeds' connect_retry (echo_client, build/*/samples) against
 #           a live echo server under -e inject=connect:error=ECONNREFUSED:when=1..2:
 #           it connects on the third attempt; the trace shows two injected
@@ -24,6 +24,12 @@
 #           fault= gives ENOSYS
 #   delay   delay_enter=200ms and delay_exit=200ms: the call takes at least
 #           200 ms (a lower bound only)
+#   resolve getaddrinfo:error=EAI_AGAIN returns -3; gethostbyname_r and
+#           gethostbyname:error=TRY_AGAIN as glibc when the DNS server does
+#           not answer (_r: returns EAGAIN, *h_errnop TRY_AGAIN, errno EAGAIN,
+#           *result NULL; non-_r: NULL, h_errno TRY_AGAIN); HOST_NOT_FOUND as
+#           an answered NXDOMAIN (_r returns 0, errno 0); of "localhost",
+#           which resolves without the rules; getaddrinfo:delay_enter=300ms
 #   bad     every bad rule form: exactly one stderr line naming
 #           SOCKSHIM_INJECT and the bad part, and the program's normal
 #           output and status; sockshim-trace refuses the same rules
@@ -37,7 +43,7 @@
 # shellcheck source-path=SCRIPTDIR
 set -u
 
-GROUPS_ON=" ${INJECT_TESTS:-retry short when delay bad output fork} "
+GROUPS_ON=" ${INJECT_TESTS:-retry short when delay resolve bad output fork} "
 TMO=${INJECT_TIMEOUT:-30}
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -274,6 +280,23 @@ if on delay; then
 	done
 	us=$(pre -- "$PROG" time)
 	check "$([ "${us:-999999}" -lt 200000 ]; echo $?)" "without the rule the call takes ${us:-?} us (< 200000: the check above can fail)"
+fi
+
+# ---- resolve -----------------------------------------------------------------
+if on resolve; then
+	got=$(pre -- "$PROG" resolve localhost | sed 's/ ms=.*//')
+	check "$(case $got in 'gai=0 r=0 '*' res=1 hbn=ok '*) echo 0 ;; *) echo 1 ;; esac)" "resolve: localhost resolves without rules (got '$got')"
+	got=$(pre "SOCKSHIM_INJECT=getaddrinfo:error=EAI_AGAIN;gethostbyname,gethostbyname_r:error=TRY_AGAIN" -- "$PROG" resolve localhost | sed 's/ ms=.*//')
+	want="gai=-3 r=11 h=2 e=EAGAIN res=0 hbn=NULL h_errno=2"
+	check "$([ "$got" = "$want" ]; echo $?)" "resolve: EAI_AGAIN from getaddrinfo, TRY_AGAIN from gethostbyname(_r) as glibc leaves it (got '$got')"
+	got=$(pre SOCKSHIM_INJECT=gethostbyname,gethostbyname_r:error=HOST_NOT_FOUND -- "$PROG" resolve localhost | sed 's/ ms=.*//')
+	want="gai=0 r=0 h=1 e=0 res=0 hbn=NULL h_errno=1"
+	check "$([ "$got" = "$want" ]; echo $?)" "resolve: HOST_NOT_FOUND: _r returns 0 with *result NULL, errno 0 (got '$got')"
+	ms=$(pre SOCKSHIM_INJECT=getaddrinfo:delay_enter=300ms -- "$PROG" resolve localhost | sed -n 's/.* ms=//p')
+	check "$([ "${ms:-0}" -ge 300 ]; echo $?)" "resolve: getaddrinfo:delay_enter=300ms: the lookups took ${ms:-?} ms (>= 300)"
+	timeout -k 2 "$TMO" "$CLI" -o "$tmp/res.trace" -e trace=getaddrinfo -e inject=getaddrinfo:error=EAI_AGAIN "$PROG" resolve localhost >/dev/null
+	check "$(grep -q '^getaddrinfo("localhost", .*) = -3 EAI_AGAIN (Temporary failure in name resolution) (INJECTED)$' "$tmp/res.trace"; echo $?)" \
+		"resolve: the trace shows getaddrinfo's injected EAI_AGAIN"
 fi
 
 # ---- bad ---------------------------------------------------------------------

@@ -303,14 +303,21 @@ fn perform<T: RetVal>(
 /// The resolver's own system calls (its DNS sockets, file reads) go through
 /// `crate::sys` directly and are never traced: the event is the call.
 ///
-/// `resolution!(func, args, body, post)`: a macro like `call!`, so that the
-/// disabled path is the load and the inlined body, nothing else built.
+/// `resolution!(func, args, body, post[, fail])`: a macro like `call!`, so
+/// that the disabled path is the load and the inlined body, nothing else
+/// built. `fail(code)` is the call failing with an injected `error=` code
+/// (EAI_*, h_errno) as the function reports it (`None`: it cannot).
 macro_rules! resolution {
-    ($func:expr, $args:expr, $body:expr, $post:expr $(,)?) => {{
+    ($func:expr, $args:expr, $body:expr, $post:expr $(,)?) => {
+        $crate::header::trace::resolution!($func, $args, $body, $post, $crate::header::trace::no_fail)
+    };
+    ($func:expr, $args:expr, $body:expr, $post:expr, $fail:expr $(,)?) => {{
         if !$crate::trace::runtime::enabled() {
             ($body)()
+        } else if !$crate::trace::runtime::tracing() && !$crate::trace::inject::wants($func) {
+            ($body)()
         } else {
-            $crate::header::trace::resolution_traced($func, $args, $body, $post)
+            $crate::header::trace::resolution_traced($func, $args, $body, $post, $fail)
         }
     }};
 }
@@ -323,14 +330,35 @@ pub(crate) fn resolution_traced<'a, T>(
     args: [u64; 6],
     body: impl FnOnce() -> T,
     post: impl FnOnce(&mut Cap<'a>, &T) -> i64,
+    fail: impl FnOnce(i32) -> Option<T>,
 ) -> T {
+    let fault = if inject::wants(func) {
+        inject::decide(func)
+    } else {
+        None
+    };
     // A call from a signal handler that interrupted the tracer is not reported.
-    let report = runtime::wanted(func) && sys::proc::enter_tracer();
+    let report = runtime::tracing() && runtime::wanted(func) && sys::proc::enter_tracer();
     if report {
         sys::proc::leave_tracer();
     }
     let start = if report { sys::clock::realtime_ns() } else { 0 };
-    let out = body();
+    let (out, injected) = match fault {
+        None => (body(), false),
+        Some(f) => {
+            sys::clock::sleep_ns_fully(f.delay_enter_ns);
+            let code = match f.action {
+                Action::Eai(c) | Action::Herrno(c) => Some(c),
+                _ => None,
+            };
+            let out = match code.and_then(fail) {
+                Some(failed) => (failed, true),
+                None => (body(), false),
+            };
+            sys::clock::sleep_ns_fully(f.delay_exit_ns);
+            out
+        }
+    };
     if !report {
         return out;
     }
@@ -355,13 +383,18 @@ pub(crate) fn resolution_traced<'a, T>(
             data: &[],
             data_total: 0,
             aux: cap.aux.as_slice(),
-            injected: false,
+            injected,
         };
         runtime::emit(&ev, &Descs::default());
         sys::proc::leave_tracer();
     }
     set_errno(Errno(after));
     out
+}
+
+/// `resolution!`'s `fail` for functions an injected code cannot fail.
+pub(crate) fn no_fail<T>(_: i32) -> Option<T> {
+    None
 }
 
 /// A pointer argument as an event argument.

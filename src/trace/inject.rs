@@ -8,10 +8,16 @@
 //!
 //! - `SET` is `-e trace=`'s set, read by the same parser
 //!   (`config::parse_filter`): `connect`, `send,recv`, `%data`, `!%fd`, ...
-//! - `error=` an errno name (`ECONNREFUSED`, any case) or number 1..=4095;
-//!   for `getaddrinfo`/`getnameinfo` an `EAI_*` name, for the
-//!   `gethostby*` functions an `h_errno` name (`TRY_AGAIN`). The call is
-//!   not performed; it fails with that code and errno (h_errno) is set to it.
+//! - `error=` an errno name (`ECONNREFUSED`, any case) or number 1..=4095:
+//!   the call is not performed; it returns -1 with errno set to it. For
+//!   `getaddrinfo`/`getnameinfo` an `EAI_*` name: returned, the results and
+//!   errno untouched. For the `gethostby*` functions an `h_errno` name
+//!   (`TRY_AGAIN HOST_NOT_FOUND NO_DATA NO_RECOVERY`): the lookup is not
+//!   made, and the call reports what glibc reports when its DNS source fails
+//!   that way (`resolve::hostent::dns_failed`: TRY_AGAIN as a server that
+//!   does not answer, `_r` returning EAGAIN with errno EAGAIN; the others
+//!   as an answered NOTFOUND, `_r` returning 0; `*h_errnop`/`h_errno` the
+//!   code). Other resolver functions take only delays.
 //! - `retval=N` (0..=2^63-1): the call is not performed and returns `N`;
 //!   errno is untouched.
 //! - `delay_enter=`/`delay_exit=` sleep before / after the call: a number

@@ -16,6 +16,10 @@
  *                        "hi", each then read whole by the peer; readv and
  *                        recvmsg into two 4-byte iovecs of "0123456789"
  *                        and "ABCDEFGHIJ"; prints "CALL=RET:BYTES" for each
+ *   injectee resolve NAME   getaddrinfo, gethostbyname_r, gethostbyname of
+ *                        NAME; prints "gai=CODE r=RET h=H_ERRNOP e=ERRNO
+ *                        res=0|1 hbn=NULL|ok h_errno=H ms=MILLISECONDS"
+ *                        (errno set to a canary before each call)
  *   injectee fork        one call in the parent, then a child makes 2 calls
  *                        and the parent 2 more; prints each process's words
  *                        ("parent: ..." after "child: ...")
@@ -29,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -135,10 +140,53 @@ vec(void)
 	printf("recvmsg=%zd:%.4s%.*s flags=%d\n", r, b1, (int)(r > 4 ? r - 4 : 0), b2, m.msg_flags);
 }
 
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000L + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void
+resolve(const char *name)
+{
+	struct addrinfo *ai = NULL, hints;
+	struct hostent he, *res = (struct hostent *)1;
+	struct timespec t0;
+	char buf[4096];
+	int gai, r, h = -7, e;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	gai = getaddrinfo(name, NULL, &hints, &ai);
+	if (gai == 0)
+		freeaddrinfo(ai);
+	errno = CANARY;
+	r = gethostbyname_r(name, &he, buf, sizeof buf, &res, &h);
+	e = errno;
+	printf("gai=%d r=%d h=%d e=%s res=%d ", gai, r, h,
+	    e == CANARY ? "untouched" : e == 0 ? "0" : errname(e), res != NULL);
+	h_errno = -7;
+	errno = CANARY;
+	res = gethostbyname(name);
+	h = h_errno;
+	printf("hbn=%s h_errno=%d ", res ? "ok" : "NULL", h);
+	printf("ms=%ld\n", ms_since(&t0));
+}
+
 int
 main(int argc, char *argv[])
 {
 	int fd;
+
+	if (argc == 3 && strcmp(argv[1], "resolve") == 0) {
+		resolve(argv[2]);
+		return 0;
+	}
 
 	if (argc == 2 && strcmp(argv[1], "vec") == 0) {
 		vec();
@@ -177,7 +225,7 @@ main(int argc, char *argv[])
 		printf("parent: ");
 		calls(fd, 2);
 	} else {
-		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | fork\n");
+		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | resolve NAME | fork\n");
 		return 2;
 	}
 	return 0;
