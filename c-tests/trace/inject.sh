@@ -4,7 +4,7 @@
 #
 #   prove --exec bash c-tests/trace/inject.sh    (or: bash c-tests/trace/inject.sh)
 #
-# Groups (INJECT_TESTS="retry short when delay resolve bad output fork", default all):
+# Groups (INJECT_TESTS="retry short when delay resolve to bad output fork", default all):
 #   retry   the seeds' connect_retry (echo_client, build/*/samples) against
 #           a live echo server under -e inject=connect:error=ECONNREFUSED:when=1..2:
 #           it connects on the third attempt; the trace shows two injected
@@ -30,6 +30,9 @@
 #           *result NULL; non-_r: NULL, h_errno TRY_AGAIN); HOST_NOT_FOUND as
 #           an answered NXDOMAIN (_r returns 0, errno 0); of "localhost",
 #           which resolves without the rules; getaddrinfo:delay_enter=300ms
+#   to      to=ADDR[:PORT] selects by peer: connect to the server's port
+#           refused only when the rule names it (address, *:port, mapped
+#           IPv6 form), send cut only on a socket whose peer matches
 #   bad     every bad rule form: exactly one stderr line naming
 #           SOCKSHIM_INJECT and the bad part, and the program's normal
 #           output and status; sockshim-trace refuses the same rules
@@ -43,7 +46,7 @@
 # shellcheck source-path=SCRIPTDIR
 set -u
 
-GROUPS_ON=" ${INJECT_TESTS:-retry short when delay resolve bad output fork} "
+GROUPS_ON=" ${INJECT_TESTS:-retry short when delay resolve to bad output fork} "
 TMO=${INJECT_TIMEOUT:-30}
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -299,6 +302,33 @@ if on resolve; then
 		"resolve: the trace shows getaddrinfo's injected EAI_AGAIN"
 fi
 
+# ---- to ----------------------------------------------------------------------
+if on to; then
+	if start_echod 20; then
+		other=$((PORT == 65535 ? 65534 : PORT + 1))
+		while read -r rule want; do
+			rule=${rule//PORT/$PORT}
+			rule=${rule//OTHER/$other}
+			got=$(pre SOCKSHIM_INJECT="$rule" -- "$PROG" naive 127.0.0.1 "$PORT" 2>"$tmp/to.err")
+			[ -z "$got" ] && grep -q 'Connection refused' "$tmp/to.err" && got=refused
+			check "$([ "$got" = "$want" ]; echo $?)" "to: $rule gives $want (got '$got')"
+		done <<-'EOF'
+		connect:error=ECONNREFUSED:to=127.0.0.1:PORT refused
+		connect:error=ECONNREFUSED:to=127.0.0.1:OTHER 64
+		connect:error=ECONNREFUSED:to=127.0.0.2:PORT 64
+		connect:error=ECONNREFUSED:to=*:PORT refused
+		connect:error=ECONNREFUSED:to=127.0.0.1 refused
+		connect:error=ECONNREFUSED:to=[::ffff:127.0.0.1]:PORT refused
+		connect:error=ECONNREFUSED:to=[::1]:PORT 64
+		send:short=1:to=127.0.0.1:PORT 1
+		send:short=1:to=127.0.0.1:OTHER 64
+		EOF
+	else
+		not_ok "to: no echo server"
+	fi
+	stop_echod
+fi
+
 # ---- bad ---------------------------------------------------------------------
 if on bad; then
 	normal=$(pre -- "$PROG" calls 3)
@@ -336,6 +366,8 @@ if on bad; then
 	setsockopt:signal=SIGKILL	signal=SIGKILL
 	setsockopt:error=EIO:	setsockopt:error=EIO:
 	setsockopt:error=EIO;	(an empty rule)
+	connect:error=EIO:to=host	to=host
+	connect:error=EIO:to=*	to=*
 	setsockopt:error=EAI_AGAIN	error=EAI_AGAIN
 	getaddrinfo:error=EIO	error=EIO
 	EOF

@@ -201,7 +201,7 @@ pub(crate) fn traced<'a, T: RetVal>(
             sys::fd::fstat(fd).is_ok_and(|s| s.is_socket())
         };
     }
-    let fault = if cap.report && inject::wants(func) {
+    let fault = if cap.report && inject::wants(func) && peer_selected(func, &args) {
         inject::decide(func)
     } else {
         None
@@ -267,6 +267,32 @@ pub(crate) fn traced<'a, T: RetVal>(
     }
     set_errno(Errno(saved));
     r
+}
+
+/// True unless `func`'s rule has a `to=` selector that the call's peer
+/// does not match: the address argument of `connect` and `sendto`, else the
+/// descriptor's peer (`getpeername`). Calls with neither never match. The
+/// memory and the kernel are asked only for a call a `to=` rule names.
+fn peer_selected(func: Func, args: &[u64; 6]) -> bool {
+    let Some(sel) = inject::selector(func) else {
+        return true;
+    };
+    let mut buf = [0u8; ADDR_MAX];
+    let (ptr, len) = match func {
+        Func::Connect => (args[1], args[2]),
+        Func::Sendto if args[4] != 0 => (args[4], args[5]),
+        _ => (0, 0),
+    };
+    let n = if ptr != 0 {
+        let len = (len as usize).min(ADDR_MAX);
+        // The caller's address, copied by the kernel (a bad pointer: no match).
+        sys::proc::copy_from_self(runtime::pid() as i32, ptr as usize, &mut buf[..len]).ok()
+    } else if func.fd_first() {
+        sys::fd::sockname(args[0] as c_int, true, &mut buf).ok()
+    } else {
+        None
+    };
+    n.is_some_and(|n| sel.matches(buf.get(..n).unwrap_or(&[])))
 }
 
 /// Does an injected call: the delays around it, and instead of it the

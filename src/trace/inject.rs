@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! SOCKSHIM_INJECT = RULE[;RULE]...
-//! RULE = SET[:error=ERRNO|:retval=N][:delay_enter=DUR][:delay_exit=DUR][:short=N][:when=EXPR]
+//! RULE = SET[:error=ERRNO|:retval=N][:delay_enter=DUR][:delay_exit=DUR][:short=N][:to=ADDR[:PORT]][:when=EXPR]
 //! ```
 //!
 //! - `SET` is `-e trace=`'s set, read by the same parser
@@ -29,6 +29,12 @@
 //!   read at most N bytes (the first N: the iovecs are cut, at most 8 of
 //!   them passed on). A call asking for no more than N is not touched (nor
 //!   marked); `sendmmsg`/`recvmmsg` and the other functions ignore `short=`.
+//! - `to=ADDR[:PORT]` (beyond strace): only calls whose peer is that one:
+//!   `connect`'s and `sendto`'s address argument, else the descriptor's peer
+//!   (`getpeername`, asked only for a call the rule names); ADDR is dotted
+//!   IPv4 (which also matches its IPv4-mapped IPv6 form), `[IPv6]`, or `*`
+//!   (any, with a port). Calls with no peer never match; `when=` counts only
+//!   the calls that match.
 //! - `when=` exactly as strace: `F` (only the F-th matching call), `F+`
 //!   (the F-th and every one after), `F+S` (the F-th and every S-th after),
 //!   `F..L` (the F-th to the L-th), `F..L+S`; 1 <= F <= L < 65535, S >= 1.
@@ -136,6 +142,92 @@ pub(crate) struct Rule {
     /// `short=N`; 0 when not given.
     pub short: u32,
     pub when: When,
+    /// `to=`: only calls whose peer this is.
+    pub to: Option<Peer>,
+}
+
+/// `to=ADDR[:PORT]`: a peer address (`None`: any, written `*`) and port
+/// (0: any).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Peer {
+    pub addr: Option<PeerAddr>,
+    pub port: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PeerAddr {
+    V4([u8; 4]),
+    V6([u8; 16]),
+}
+
+impl Peer {
+    /// True when socket address `sa` (a `struct sockaddr_*` image) is this
+    /// peer; an IPv4 peer also matches its IPv4-mapped IPv6 form.
+    pub fn matches(&self, sa: &[u8]) -> bool {
+        let (port, v6) = match super::sockaddr::SockAddr::parse(sa) {
+            super::sockaddr::SockAddr::Inet { port, addr } => {
+                let mut m = [0u8; 16];
+                m[10] = 0xff;
+                m[11] = 0xff;
+                m[12..].copy_from_slice(&addr);
+                (port, m)
+            }
+            super::sockaddr::SockAddr::Inet6 { port, addr, .. } => (port, addr),
+            _ => return false,
+        };
+        if self.port != 0 && self.port != port {
+            return false;
+        }
+        match self.addr {
+            None => true,
+            Some(PeerAddr::V6(a)) => a == v6,
+            Some(PeerAddr::V4(a)) => v6[..10] == [0; 10] && v6[10..12] == [0xff, 0xff] && v6[12..] == a,
+        }
+    }
+}
+
+/// `to=`'s address: `*` (any: `Some(None)`), dotted IPv4, `[IPv6]`.
+fn parse_peer_addr(v: &[u8]) -> Option<Option<PeerAddr>> {
+    match v {
+        b"*" => Some(None),
+        [b'[', inner @ .., b']'] => crate::inet::ipv6::parse(inner).map(|a| Some(PeerAddr::V6(a))),
+        _ => crate::inet::ipv4::parse_pton(v).map(|a| Some(PeerAddr::V4(a))),
+    }
+}
+
+/// A rule's tokens: split at `:`, except inside `[...]` (an IPv6 address).
+struct Tokens<'a> {
+    rest: Option<&'a [u8]>,
+}
+
+impl<'a> Tokens<'a> {
+    fn peek(&self) -> Option<&'a [u8]> {
+        let r = self.rest?;
+        Some(r.get(..Self::end(r)).unwrap_or(r))
+    }
+
+    fn end(r: &[u8]) -> usize {
+        let mut depth = 0u32;
+        for (i, &c) in r.iter().enumerate() {
+            match c {
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b':' if depth == 0 => return i,
+                _ => {}
+            }
+        }
+        r.len()
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let r = self.rest?;
+        let e = Self::end(r);
+        self.rest = r.get(e + 1..).filter(|_| e < r.len());
+        Some(r.get(..e).unwrap_or(r))
+    }
 }
 
 /// What happens to one call that a rule hits.
@@ -196,7 +288,7 @@ pub fn check_rule(text: &[u8], fault: bool) -> Result<(), BadRule<'_>> {
 
 /// One rule: `SET[:TOKEN]...`.
 pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> {
-    let mut parts = text.split(|&c| c == b':');
+    let mut parts = Tokens { rest: Some(text) };
     let set_text = parts.next().unwrap_or(&[]);
     if set_text.is_empty() {
         return bad(text, "a rule starts with a function set (connect, %data, ...)");
@@ -212,10 +304,11 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
         delay_exit_ns: 0,
         short: 0,
         when: When::EVERY,
+        to: None,
     };
     let mut acted = false;
     let mut seen_when = false;
-    for tok in parts {
+    while let Some(tok) = parts.next() {
         if tok.is_empty() {
             return bad(text, "an empty token (one ':' too many)");
         }
@@ -223,9 +316,9 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
             Some(i) => (&tok[..i], &tok[i + 1..]),
             None => (tok, &[][..]),
         };
-        let extended = !matches!(key, b"error" | b"when");
+        let extended = !matches!(key, b"error" | b"when" | b"to");
         if fault && extended {
-            return bad(tok, "fault= takes only error= and when=");
+            return bad(tok, "fault= takes only error=, to= and when=");
         }
         match key {
             b"error" | b"retval" => {
@@ -263,6 +356,30 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
                 }
                 _ => return bad(tok, "short= wants a number of bytes, 1 or more"),
             },
+            b"to" => {
+                if r.to.is_some() {
+                    return bad(tok, "one to= per rule");
+                }
+                // The port, if any, is the next token (all digits).
+                let port = match parts.peek() {
+                    Some(p) if !p.is_empty() && p.iter().all(u8::is_ascii_digit) => {
+                        parts.next();
+                        match parse_u64(p) {
+                            Some(n @ 1..=65535) => n as u16,
+                            _ => return bad(p, "a port is 1..=65535"),
+                        }
+                    }
+                    _ => 0,
+                };
+                let addr = parse_peer_addr(val).ok_or(BadRule {
+                    part: tok,
+                    why: "to= wants an IPv4 address, [IPv6 address] or *, then optionally :PORT",
+                })?;
+                if addr.is_none() && port == 0 {
+                    return bad(tok, "to=* needs a :PORT");
+                }
+                r.to = Some(Peer { addr, port });
+            }
             b"when" => {
                 if seen_when {
                     return bad(tok, "one when= per rule");
@@ -276,7 +393,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
             _ => {
                 return bad(
                     tok,
-                    "unknown token (error= retval= delay_enter= delay_exit= short= when=)",
+                    "unknown token (error= retval= delay_enter= delay_exit= short= to= when=)",
                 )
             }
         }
@@ -436,6 +553,10 @@ struct Slot {
     short: AtomicU32,
     when: AtomicU64,
     count: AtomicU64,
+    /// `to=`: 0 none, 1 any address, 4 IPv4, 6 IPv6; the port; the address.
+    to_kind: AtomicU8,
+    to_port: AtomicU32,
+    to_addr: [AtomicU64; 2],
 }
 
 static SLOTS: [Slot; 64] = [const {
@@ -447,6 +568,9 @@ static SLOTS: [Slot; 64] = [const {
         short: AtomicU32::new(0),
         when: AtomicU64::new(0),
         count: AtomicU64::new(0),
+        to_kind: AtomicU8::new(0),
+        to_port: AtomicU32::new(0),
+        to_addr: [AtomicU64::new(0), AtomicU64::new(0)],
     }
 }; 64];
 
@@ -483,10 +607,43 @@ pub(crate) fn install(rules: &Rules) {
             s.short.store(r.short, Relaxed);
             s.when.store(r.when.pack(), Relaxed);
             s.count.store(0, Relaxed);
+            let (kind, bytes) = match r.to.and_then(|p| p.addr) {
+                None if r.to.is_none() => (0, [0u8; 16]),
+                None => (1, [0u8; 16]),
+                Some(PeerAddr::V4(a)) => {
+                    let mut b = [0u8; 16];
+                    b[..4].copy_from_slice(&a);
+                    (4, b)
+                }
+                Some(PeerAddr::V6(a)) => (6, a),
+            };
+            s.to_kind.store(kind, Relaxed);
+            s.to_port.store(u32::from(r.to.map_or(0, |p| p.port)), Relaxed);
+            let (lo, hi) = bytes.split_at(8);
+            s.to_addr[0].store(u64::from_ne_bytes(lo.try_into().unwrap_or([0; 8])), Relaxed);
+            s.to_addr[1].store(u64::from_ne_bytes(hi.try_into().unwrap_or([0; 8])), Relaxed);
             mask |= 1u64 << f.code();
         }
     }
     MASK.store(mask, Relaxed);
+}
+
+/// The `to=` selector of `f`'s rule, if it has one.
+pub(crate) fn selector(f: Func) -> Option<Peer> {
+    let s = SLOTS.get(usize::from(f.code()))?;
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&s.to_addr[0].load(Relaxed).to_ne_bytes());
+    b[8..].copy_from_slice(&s.to_addr[1].load(Relaxed).to_ne_bytes());
+    let addr = match s.to_kind.load(Relaxed) {
+        0 => return None,
+        4 => Some(PeerAddr::V4([b[0], b[1], b[2], b[3]])),
+        6 => Some(PeerAddr::V6(b)),
+        _ => None,
+    };
+    Some(Peer {
+        addr,
+        port: s.to_port.load(Relaxed) as u16,
+    })
 }
 
 /// Counts one call of `f` (a function `wants` says a rule names) and says
@@ -663,6 +820,66 @@ mod tests {
         let many = ["send:short=1"; 17].join(";");
         assert_eq!(bad_part(&many), "send:short=1");
         assert!(parse_rules(["send:short=1"; 16].join(";").as_bytes(), false).is_ok());
+    }
+
+    #[test]
+    fn to_selectors() {
+        let r = rule("connect:error=ECONNREFUSED:to=127.0.0.1:6379:when=2");
+        assert_eq!(
+            r.to,
+            Some(Peer {
+                addr: Some(PeerAddr::V4([127, 0, 0, 1])),
+                port: 6379
+            })
+        );
+        assert_eq!(r.when.first, 2);
+        assert_eq!(
+            rule("connect:error=EIO:to=*:6379").to,
+            Some(Peer { addr: None, port: 6379 })
+        );
+        let v6 = rule("connect:error=EIO:to=[::1]:80").to.unwrap();
+        assert_eq!(v6.port, 80);
+        assert_eq!(rule("connect:error=EIO:to=10.0.0.1").to.unwrap().port, 0);
+        let sin = |port: u16, a: [u8; 4]| {
+            let mut b = [0u8; 16];
+            b[..2].copy_from_slice(&2u16.to_ne_bytes());
+            b[2..4].copy_from_slice(&port.to_be_bytes());
+            b[4..8].copy_from_slice(&a);
+            b
+        };
+        let sin6 = |port: u16, a: [u8; 16]| {
+            let mut b = [0u8; 28];
+            b[..2].copy_from_slice(&10u16.to_ne_bytes());
+            b[2..4].copy_from_slice(&port.to_be_bytes());
+            b[8..24].copy_from_slice(&a);
+            b
+        };
+        let p = r.to.unwrap();
+        assert!(p.matches(&sin(6379, [127, 0, 0, 1])));
+        assert!(!p.matches(&sin(6380, [127, 0, 0, 1])));
+        assert!(!p.matches(&sin(6379, [127, 0, 0, 2])));
+        let mut mapped = [0u8; 16];
+        mapped[10] = 0xff;
+        mapped[11] = 0xff;
+        mapped[12..].copy_from_slice(&[127, 0, 0, 1]);
+        assert!(p.matches(&sin6(6379, mapped)));
+        let mut one = [0u8; 16];
+        one[15] = 1;
+        assert!(v6.matches(&sin6(80, one)) && !v6.matches(&sin(80, [0, 0, 0, 1])));
+        let any = Peer { addr: None, port: 6379 };
+        assert!(any.matches(&sin(6379, [10, 1, 2, 3])) && any.matches(&sin6(6379, one)));
+        assert!(!any.matches(b"\x01\x00/tmp/sock") && !any.matches(&[]));
+        for (text, part) in [
+            ("connect:error=EIO:to=", "to="),
+            ("connect:error=EIO:to=*", "to=*"),
+            ("connect:error=EIO:to=host", "to=host"),
+            ("connect:error=EIO:to=1.2.3.4:0", "0"),
+            ("connect:error=EIO:to=1.2.3.4:70000", "70000"),
+            ("connect:error=EIO:to=[::1", "to=[::1"),
+            ("connect:error=EIO:to=1.1.1.1:to=2.2.2.2", "to=2.2.2.2"),
+        ] {
+            assert_eq!(bad_part(text), part, "{text}");
+        }
     }
 
     #[test]
