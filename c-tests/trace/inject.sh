@@ -4,7 +4,7 @@
 #
 #   prove --exec bash c-tests/trace/inject.sh    (or: bash c-tests/trace/inject.sh)
 #
-# Groups (INJECT_TESTS="retry short when delay resolve to bad output fork", default all):
+# Groups (INJECT_TESTS="retry short when delay resolve to reset bad output fork", default all):
 #   retry   the seeds' connect_retry (echo_client, build/*/samples) against
 #           a live echo server under -e inject=connect:error=ECONNREFUSED:when=1..2:
 #           it connects on the third attempt; the trace shows two injected
@@ -33,6 +33,9 @@
 #   to      to=ADDR[:PORT] selects by peer: connect to the server's port
 #           refused only when the rule names it (address, *:port, mapped
 #           IPv6 form), send cut only on a socket whose peer matches
+#   reset   recv:reset:when=1 on one end of a loopback TCP connection: that
+#           recv fails with ECONNRESET and the other end's recv too (a real
+#           RST); without the rule both say EAGAIN
 #   bad     every bad rule form: exactly one stderr line naming
 #           SOCKSHIM_INJECT and the bad part, and the program's normal
 #           output and status; sockshim-trace refuses the same rules
@@ -46,7 +49,7 @@
 # shellcheck source-path=SCRIPTDIR
 set -u
 
-GROUPS_ON=" ${INJECT_TESTS:-retry short when delay resolve to bad output fork} "
+GROUPS_ON=" ${INJECT_TESTS:-retry short when delay resolve to reset bad output fork} "
 TMO=${INJECT_TIMEOUT:-30}
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -329,6 +332,14 @@ if on to; then
 	stop_echod
 fi
 
+# ---- reset -------------------------------------------------------------------
+if on reset; then
+	got=$(pre -- "$PROG" reset)
+	check "$([ "$got" = "client=EAGAIN server=EAGAIN" ]; echo $?)" "reset: without the rule both ends have nothing to read (got '$got')"
+	got=$(pre SOCKSHIM_INJECT=recv:reset:when=1 -- "$PROG" reset)
+	check "$([ "$got" = "client=ECONNRESET server=ECONNRESET" ]; echo $?)" "reset: the injected end fails with ECONNRESET and the peer sees the reset (got '$got')"
+fi
+
 # ---- bad ---------------------------------------------------------------------
 if on bad; then
 	normal=$(pre -- "$PROG" calls 3)
@@ -367,6 +378,7 @@ if on bad; then
 	setsockopt:error=EIO:	setsockopt:error=EIO:
 	setsockopt:error=EIO;	(an empty rule)
 	connect:error=EIO:to=host	to=host
+	socket,recv:reset	reset
 	connect:error=EIO:to=*	to=*
 	setsockopt:error=EAI_AGAIN	error=EAI_AGAIN
 	getaddrinfo:error=EIO	error=EIO

@@ -48,10 +48,11 @@ calls as strace does. The options mean what they mean to strace:
                  %network (%setup + %data), %setup, %data, %ready, %resolve,
                  %fd (the % may be left out), all, none; !SET for the others;
                  `-e SET` is short for it
-  -e inject=SET[:error=ERRNO|:retval=N][:delay_enter=DUR][:delay_exit=DUR]
+  -e inject=SET[:error=ERRNO|:retval=N|:reset][:delay_enter=DUR][:delay_exit=DUR]
             [:short=N][:to=ADDR[:PORT]][:when=FIRST[..LAST][+[STEP]]]
                  inject faults into SET's calls, in the process (no ptrace):
-                 fail them (not performed), return N, delay them (DUR: 10ms,
+                 fail them (not performed), return N, reset the connection
+                 (the peer sees an RST; ECONNRESET), delay them (DUR: 10ms,
                  2s; us when no unit), move at most N bytes per data call;
                  to= only calls whose peer is ADDR[:PORT] (to=*:6379);
                  when= counts each function's calls as strace does; several

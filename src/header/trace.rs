@@ -222,7 +222,7 @@ pub(crate) fn traced<'a, T: RetVal>(
     }
     let (r, injected) = match fault {
         None => (syscall(), false),
-        Some(f) => perform(f, syscall, short),
+        Some(f) => perform(f, args[0] as c_int, syscall, short),
     };
     let end = if report { sys::clock::realtime_ns() } else { 0 };
     let outer = outer && sys::proc::enter_tracer();
@@ -296,10 +296,12 @@ fn peer_selected(func: Func, args: &[u64; 6]) -> bool {
 }
 
 /// Does an injected call: the delays around it, and instead of it the
-/// injected error or return value, or it on at most `short=` bytes. True
+/// injected error, return value or reset (of socket `fd`, the first
+/// argument), or it on at most `short=` bytes. True
 /// with the result when it is not what the call itself gave.
 fn perform<T: RetVal>(
     f: Fault,
+    fd: c_int,
     syscall: impl FnOnce() -> Result<T>,
     short: impl FnOnce(usize) -> Option<Result<T>>,
 ) -> (Result<T>, bool) {
@@ -307,6 +309,14 @@ fn perform<T: RetVal>(
     let out = match f.action {
         Action::Errno(e) => (Err(Errno(e)), true),
         Action::Retval(v) => (Ok(T::injected(v)), true),
+        Action::Reset => {
+            // connect(AF_UNSPEC): Linux's tcp_disconnect sends the peer an
+            // RST and leaves the descriptor open, unconnected.
+            let unspec = [0u8; 16];
+            // SAFETY: a 16-byte AF_UNSPEC address on our stack.
+            let _ = unsafe { sys::socket::connect(fd, unspec.as_ptr(), 16) };
+            (Err(Errno(libc::ECONNRESET)), true)
+        }
         _ if f.short > 0 => match short(f.short as usize) {
             Some(r) => (r, true),
             None => (syscall(), false),

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! SOCKSHIM_INJECT = RULE[;RULE]...
-//! RULE = SET[:error=ERRNO|:retval=N][:delay_enter=DUR][:delay_exit=DUR][:short=N][:to=ADDR[:PORT]][:when=EXPR]
+//! RULE = SET[:error=ERRNO|:retval=N|:reset][:delay_enter=DUR][:delay_exit=DUR][:short=N][:to=ADDR[:PORT]][:when=EXPR]
 //! ```
 //!
 //! - `SET` is `-e trace=`'s set, read by the same parser
@@ -20,6 +20,11 @@
 //!   code). Other resolver functions take only delays.
 //! - `retval=N` (0..=2^63-1): the call is not performed and returns `N`;
 //!   errno is untouched.
+//! - `reset` (beyond strace; calls on a descriptor only): the call is not
+//!   performed; the socket is disconnected with `connect(AF_UNSPEC)`, on
+//!   which Linux sends the peer a TCP RST (`tcp_disconnect`) and leaves the
+//!   descriptor open and unconnected (the program still closes it; its
+//!   later calls see ENOTCONN/EPIPE); the call fails with ECONNRESET.
 //! - `delay_enter=`/`delay_exit=` sleep before / after the call: a number
 //!   with `s`, `ms`, `us` or `ns` (strace's default unit, microseconds, when
 //!   none), at most one day. An interrupting signal's handler runs and the
@@ -40,8 +45,8 @@
 //!   `F..L` (the F-th to the L-th), `F..L+S`; 1 <= F <= L < 65535, S >= 1.
 //!   Without `when=` every matching call is injected.
 //!
-//! A rule needs at least one action (`error retval delay_enter delay_exit
-//! short`). When several rules name one function, the last one wins for it
+//! A rule needs at least one action (`error retval reset delay_enter
+//! delay_exit short`). When several rules name one function, the last one wins for it
 //! (as strace's `-e inject=` options do).
 //!
 //! Counting, as strace: each function of a rule's set has its own count
@@ -89,6 +94,8 @@ pub(crate) enum Action {
     Herrno(i32),
     /// Returns this value.
     Retval(i64),
+    /// Resets the connection, then fails with ECONNRESET.
+    Reset,
 }
 
 /// strace's `when=first..last+step`.
@@ -323,7 +330,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
         match key {
             b"error" | b"retval" => {
                 if r.action != Action::Perform {
-                    return bad(tok, "one error= or retval= per rule");
+                    return bad(tok, "one error=, retval= or reset per rule");
                 }
                 r.action = if key == b"error" {
                     parse_error(val, set).map_err(|why| BadRule { part: tok, why })?
@@ -347,6 +354,16 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
                 } else {
                     r.delay_exit_ns = ns;
                 }
+                acted = true;
+            }
+            b"reset" if val.is_empty() && tok == b"reset" => {
+                if r.action != Action::Perform {
+                    return bad(tok, "one error=, retval= or reset per rule");
+                }
+                if Func::all().iter().any(|f| set.contains(*f) && !f.fd_first()) {
+                    return bad(tok, "reset applies only to calls on a descriptor (send, recv, ...)");
+                }
+                r.action = Action::Reset;
                 acted = true;
             }
             b"short" => match parse_u64(val) {
@@ -393,7 +410,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
             _ => {
                 return bad(
                     tok,
-                    "unknown token (error= retval= delay_enter= delay_exit= short= to= when=)",
+                    "unknown token (error= retval= reset delay_enter= delay_exit= short= to= when=)",
                 )
             }
         }
@@ -404,7 +421,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
         } else {
             return bad(
                 text,
-                "a rule needs error=, retval=, delay_enter=, delay_exit= or short=",
+                "a rule needs error=, retval=, reset, delay_enter=, delay_exit= or short=",
             );
         }
     }
@@ -544,6 +561,7 @@ const A_ERRNO: u8 = 1;
 const A_EAI: u8 = 2;
 const A_HERRNO: u8 = 3;
 const A_RETVAL: u8 = 4;
+const A_RESET: u8 = 5;
 
 struct Slot {
     action: AtomicU8,
@@ -595,6 +613,7 @@ pub(crate) fn install(rules: &Rules) {
             Action::Eai(e) => (A_EAI, i64::from(e)),
             Action::Herrno(e) => (A_HERRNO, i64::from(e)),
             Action::Retval(v) => (A_RETVAL, v),
+            Action::Reset => (A_RESET, 0),
         };
         for f in Func::all().iter().filter(|f| r.set.contains(**f)) {
             let Some(s) = SLOTS.get(usize::from(f.code())) else {
@@ -660,6 +679,7 @@ pub(crate) fn decide(f: Func) -> Option<Fault> {
         A_EAI => Action::Eai(value as i32),
         A_HERRNO => Action::Herrno(value as i32),
         A_RETVAL => Action::Retval(value),
+        A_RESET => Action::Reset,
         _ => Action::Perform,
     };
     Some(Fault {
@@ -736,6 +756,10 @@ mod tests {
         assert_eq!(rule("connect:error=111").action, Action::Errno(111));
         assert_eq!(rule("send:retval=0").action, Action::Retval(0));
         assert_eq!(rule("send:retval=42").action, Action::Retval(42));
+        assert_eq!(rule("recv,send:reset:when=3").action, Action::Reset);
+        assert_eq!(bad_part("socket,recv:reset"), "reset");
+        assert_eq!(bad_part("recv:reset:error=EIO"), "error=EIO");
+        assert_eq!(bad_part("recv:reset=1"), "reset=1");
         let r = rule("%data:short=1");
         assert_eq!(r.short, 1);
         assert!(r.set.contains(Func::Recv) && r.set.contains(Func::Writev) && !r.set.contains(Func::Connect));

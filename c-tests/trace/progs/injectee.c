@@ -20,6 +20,10 @@
  *                        NAME; prints "gai=CODE r=RET h=H_ERRNOP e=ERRNO
  *                        res=0|1 hbn=NULL|ok h_errno=H ms=MILLISECONDS"
  *                        (errno set to a canary before each call)
+ *   injectee reset       a TCP connection on 127.0.0.1 to itself; the
+ *                        client's recv(MSG_DONTWAIT), then the server's;
+ *                        prints "client=ERR server=ERR" (errno names, or
+ *                        the byte count)
  *   injectee fork        one call in the parent, then a child makes 2 calls
  *                        and the parent 2 more; prints each process's words
  *                        ("parent: ..." after "child: ...")
@@ -50,6 +54,7 @@ errname(int e)
 	case ECONNREFUSED: return "ECONNREFUSED";
 	case ENOSYS: return "ENOSYS";
 	case EAGAIN: return "EAGAIN";
+	case ECONNRESET: return "ECONNRESET";
 	default: return "other";
 	}
 }
@@ -140,6 +145,38 @@ vec(void)
 	printf("recvmsg=%zd:%.4s%.*s flags=%d\n", r, b1, (int)(r > 4 ? r - 4 : 0), b2, m.msg_flags);
 }
 
+static void
+reset(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int l, c, a;
+	char buf[8];
+	ssize_t r;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((l = socket(AF_INET, SOCK_STREAM, 0)) < 0 || bind(l, (struct sockaddr *)&sin, sizeof sin) < 0 ||
+	    listen(l, 1) < 0 || getsockname(l, (struct sockaddr *)&sin, &len) < 0 ||
+	    (c = socket(AF_INET, SOCK_STREAM, 0)) < 0 || connect(c, (struct sockaddr *)&sin, sizeof sin) < 0 ||
+	    (a = accept(l, NULL, NULL)) < 0) {
+		perror("injectee reset: setup");
+		exit(1);
+	}
+	r = recv(c, buf, sizeof buf, MSG_DONTWAIT);
+	if (r < 0)
+		printf("client=%s ", errname(errno));
+	else
+		printf("client=%zd ", r);
+	usleep(100000);	/* the RST crosses loopback */
+	r = recv(a, buf, sizeof buf, MSG_DONTWAIT);
+	if (r < 0)
+		printf("server=%s\n", errname(errno));
+	else
+		printf("server=%zd\n", r);
+}
+
 static long
 ms_since(const struct timespec *t0)
 {
@@ -183,6 +220,10 @@ main(int argc, char *argv[])
 {
 	int fd;
 
+	if (argc == 2 && strcmp(argv[1], "reset") == 0) {
+		reset();
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "resolve") == 0) {
 		resolve(argv[2]);
 		return 0;
@@ -225,7 +266,7 @@ main(int argc, char *argv[])
 		printf("parent: ");
 		calls(fd, 2);
 	} else {
-		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | resolve NAME | fork\n");
+		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | reset | resolve NAME | fork\n");
 		return 2;
 	}
 	return 0;
