@@ -23,7 +23,8 @@
 #           only on injected calls (a canary stays otherwise); retval=;
 #           fault= gives ENOSYS
 #   delay   delay_enter=200ms and delay_exit=200ms: the call takes at least
-#           200 ms (a lower bound only)
+#           200 ms (a lower bound only); send:rate=1m/s makes a 400000-byte
+#           bulk transfer (progs/injectee.c bulk) last 0.39-2 s, all received
 #   resolve getaddrinfo:error=EAI_AGAIN returns -3; gethostbyname_r and
 #           gethostbyname:error=TRY_AGAIN as glibc when the DNS server does
 #           not answer (_r: returns EAGAIN, *h_errnop TRY_AGAIN, errno EAGAIN,
@@ -286,6 +287,14 @@ if on delay; then
 	done
 	us=$(pre -- "$PROG" time)
 	check "$([ "${us:-999999}" -lt 200000 ]; echo $?)" "without the rule the call takes ${us:-?} us (< 200000: the check above can fail)"
+	# rate=: 400000 bytes at 1 MB/s is 0.4 s of pauses at least; generous above.
+	got=$(pre -- "$PROG" bulk 400000)
+	ms=${got##*ms=}
+	check "$([ "${got%% *}" = bytes=400000 ] && [ "$ms" -lt 390 ]; echo $?)" "rate: without the rule 400000 bytes take $ms ms (< 390)"
+	got=$(pre SOCKSHIM_INJECT=send:rate=1m/s -- "$PROG" bulk 400000)
+	ms=${got##*ms=}
+	check "$([ "$got" = "bytes=400000 ms=$ms" ] && [ "$ms" -ge 390 ] && [ "$ms" -le 2000 ]; echo $?)" \
+		"rate: send:rate=1m/s paces 400000 bytes to $ms ms (390..2000), all received"
 fi
 
 # ---- resolve -----------------------------------------------------------------
@@ -374,6 +383,7 @@ if on bad; then
 	setsockopt:delay_enter=5m	delay_enter=5m
 	setsockopt:delay_exit=90000s	delay_exit=90000s
 	send:short=0	short=0
+	send:rate=0	rate=0
 	setsockopt:signal=SIGKILL	signal=SIGKILL
 	setsockopt:error=EIO:	setsockopt:error=EIO:
 	setsockopt:error=EIO;	(an empty rule)

@@ -16,6 +16,7 @@ use crate::header::errno::{errno, set_errno};
 use crate::sys::{self, Errno, Result};
 use crate::trace::decode::Descs;
 use crate::trace::event::{AuxBuf, AuxWriter, Event, ADDR_MAX, AUX_MAX};
+use crate::trace::func::Flow;
 use crate::trace::inject::{self, Action, Fault};
 use crate::trace::{emit, fdtable, runtime, Func};
 
@@ -222,7 +223,7 @@ pub(crate) fn traced<'a, T: RetVal>(
     }
     let (r, injected) = match fault {
         None => (syscall(), false),
-        Some(f) => perform(f, args[0] as c_int, syscall, short),
+        Some(f) => perform(func, f, args[0] as c_int, syscall, short),
     };
     let end = if report { sys::clock::realtime_ns() } else { 0 };
     let outer = outer && sys::proc::enter_tracer();
@@ -297,9 +298,11 @@ fn peer_selected(func: Func, args: &[u64; 6]) -> bool {
 
 /// Does an injected call: the delays around it, and instead of it the
 /// injected error, return value or reset (of socket `fd`, the first
-/// argument), or it on at most `short=` bytes. True
+/// argument), or it on at most `short=` bytes; after a data call, the
+/// `rate=` pause for the bytes it moved. True
 /// with the result when it is not what the call itself gave.
 fn perform<T: RetVal>(
+    func: Func,
     f: Fault,
     fd: c_int,
     syscall: impl FnOnce() -> Result<T>,
@@ -323,7 +326,14 @@ fn perform<T: RetVal>(
         },
         _ => (syscall(), false),
     };
-    sys::clock::sleep_ns_fully(f.delay_exit_ns);
+    let moved = match &out.0 {
+        // (sendmmsg/recvmmsg count messages, not bytes: not paced)
+        Ok(n) if func.spec().flow != Flow::None && !matches!(func, Func::Sendmmsg | Func::Recvmmsg) => {
+            n.as_ret().max(0) as u64
+        }
+        _ => 0,
+    };
+    sys::clock::sleep_ns_fully(f.pace_ns(moved).saturating_add(f.delay_exit_ns));
     out
 }
 

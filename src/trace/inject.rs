@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! SOCKSHIM_INJECT = RULE[;RULE]...
-//! RULE = SET[:error=ERRNO|:retval=N|:reset][:delay_enter=DUR][:delay_exit=DUR][:short=N][:to=ADDR[:PORT]][:when=EXPR]
+//! RULE = SET[:error=ERRNO|:retval=N|:reset][:delay_enter=DUR][:delay_exit=DUR][:short=N][:rate=BYTES/s][:to=ADDR[:PORT]][:when=EXPR]
 //! ```
 //!
 //! - `SET` is `-e trace=`'s set, read by the same parser
@@ -34,6 +34,10 @@
 //!   read at most N bytes (the first N: the iovecs are cut, at most 8 of
 //!   them passed on). A call asking for no more than N is not touched (nor
 //!   marked); `sendmmsg`/`recvmmsg` and the other functions ignore `short=`.
+//! - `rate=BYTES/s` (beyond strace; `N`, `Nk`, `Nm`, `/s` optional): a
+//!   data call that moved n bytes then sleeps n/rate seconds, so that a
+//!   transfer made of several calls goes at about that rate (per thread:
+//!   each call paces itself). The call itself is whole and not marked.
 //! - `to=ADDR[:PORT]` (beyond strace): only calls whose peer is that one:
 //!   `connect`'s and `sendto`'s address argument, else the descriptor's peer
 //!   (`getpeername`, asked only for a call the rule names); ADDR is dotted
@@ -46,7 +50,7 @@
 //!   Without `when=` every matching call is injected.
 //!
 //! A rule needs at least one action (`error retval reset delay_enter
-//! delay_exit short`). When several rules name one function, the last one wins for it
+//! delay_exit short rate`). When several rules name one function, the last one wins for it
 //! (as strace's `-e inject=` options do).
 //!
 //! Counting, as strace: each function of a rule's set has its own count
@@ -148,6 +152,8 @@ pub(crate) struct Rule {
     pub delay_exit_ns: u64,
     /// `short=N`; 0 when not given.
     pub short: u32,
+    /// `rate=BYTES/s`; 0 when not given.
+    pub rate: u64,
     pub when: When,
     /// `to=`: only calls whose peer this is.
     pub to: Option<Peer>,
@@ -244,6 +250,19 @@ pub(crate) struct Fault {
     pub delay_enter_ns: u64,
     pub delay_exit_ns: u64,
     pub short: u32,
+    /// Bytes per second (0: none).
+    pub rate: u64,
+}
+
+impl Fault {
+    /// How long a call that moved `n` bytes sleeps after it for `rate=`.
+    pub fn pace_ns(&self, n: u64) -> u64 {
+        if self.rate == 0 {
+            return 0;
+        }
+        let ns = u128::from(n) * 1_000_000_000 / u128::from(self.rate);
+        (ns.min(u128::from(DELAY_MAX_NS))) as u64
+    }
 }
 
 /// The rules of one variable.
@@ -310,6 +329,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
         delay_enter_ns: 0,
         delay_exit_ns: 0,
         short: 0,
+        rate: 0,
         when: When::EVERY,
         to: None,
     };
@@ -366,6 +386,18 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
                 r.action = Action::Reset;
                 acted = true;
             }
+            b"rate" => match parse_rate(val) {
+                Some(n) => {
+                    r.rate = n;
+                    acted = true;
+                }
+                None => {
+                    return bad(
+                        tok,
+                        "rate= wants bytes per second: 1 or more, k or m after (x1000), /s optional",
+                    )
+                }
+            },
             b"short" => match parse_u64(val) {
                 Some(n @ 1..=0xffff_ffff) => {
                     r.short = n as u32;
@@ -410,7 +442,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
             _ => {
                 return bad(
                     tok,
-                    "unknown token (error= retval= reset delay_enter= delay_exit= short= to= when=)",
+                    "unknown token (error= retval= reset delay_enter= delay_exit= short= rate= to= when=)",
                 )
             }
         }
@@ -421,7 +453,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
         } else {
             return bad(
                 text,
-                "a rule needs error=, retval=, reset, delay_enter=, delay_exit= or short=",
+                "a rule needs error=, retval=, reset, delay_enter=, delay_exit=, short= or rate=",
             );
         }
     }
@@ -514,6 +546,17 @@ fn parse_when(v: &[u8]) -> Option<When> {
     Some(When { first, last, step })
 }
 
+/// `rate=`'s value: `N[k|m][/s]`, bytes per second, at least 1.
+fn parse_rate(v: &[u8]) -> Option<u64> {
+    let v = v.strip_suffix(b"/s").unwrap_or(v);
+    let (num, scale) = match v.last().map(u8::to_ascii_lowercase) {
+        Some(b'k') => (&v[..v.len() - 1], 1_000),
+        Some(b'm') => (&v[..v.len() - 1], 1_000_000),
+        _ => (v, 1),
+    };
+    parse_u64(num)?.checked_mul(scale).filter(|&n| n > 0)
+}
+
 /// A decimal number (no sign, at most 19 digits).
 fn parse_u64(v: &[u8]) -> Option<u64> {
     if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
@@ -569,6 +612,7 @@ struct Slot {
     enter: AtomicU64,
     exit: AtomicU64,
     short: AtomicU32,
+    rate: AtomicU64,
     when: AtomicU64,
     count: AtomicU64,
     /// `to=`: 0 none, 1 any address, 4 IPv4, 6 IPv6; the port; the address.
@@ -584,6 +628,7 @@ static SLOTS: [Slot; 64] = [const {
         enter: AtomicU64::new(0),
         exit: AtomicU64::new(0),
         short: AtomicU32::new(0),
+        rate: AtomicU64::new(0),
         when: AtomicU64::new(0),
         count: AtomicU64::new(0),
         to_kind: AtomicU8::new(0),
@@ -624,6 +669,7 @@ pub(crate) fn install(rules: &Rules) {
             s.enter.store(r.delay_enter_ns, Relaxed);
             s.exit.store(r.delay_exit_ns, Relaxed);
             s.short.store(r.short, Relaxed);
+            s.rate.store(r.rate, Relaxed);
             s.when.store(r.when.pack(), Relaxed);
             s.count.store(0, Relaxed);
             let (kind, bytes) = match r.to.and_then(|p| p.addr) {
@@ -687,6 +733,7 @@ pub(crate) fn decide(f: Func) -> Option<Fault> {
         delay_enter_ns: s.enter.load(Relaxed),
         delay_exit_ns: s.exit.load(Relaxed),
         short: s.short.load(Relaxed),
+        rate: s.rate.load(Relaxed),
     })
 }
 
@@ -757,6 +804,28 @@ mod tests {
         assert_eq!(rule("send:retval=0").action, Action::Retval(0));
         assert_eq!(rule("send:retval=42").action, Action::Retval(42));
         assert_eq!(rule("recv,send:reset:when=3").action, Action::Reset);
+        assert_eq!(rule("send:rate=500").rate, 500);
+        assert_eq!(rule("send:rate=64k/s").rate, 64_000);
+        assert_eq!(rule("%data:rate=2M").rate, 2_000_000);
+        for bad_rate in [
+            "send:rate=0",
+            "send:rate=",
+            "send:rate=1g",
+            "send:rate=k",
+            "send:rate=1/m",
+        ] {
+            assert_eq!(bad_part(bad_rate), &bad_rate[5..], "{bad_rate}");
+        }
+        let f = Fault {
+            action: Action::Perform,
+            delay_enter_ns: 0,
+            delay_exit_ns: 0,
+            short: 0,
+            rate: 1000,
+        };
+        assert_eq!(f.pace_ns(500), 500_000_000);
+        assert_eq!(Fault { rate: 0, ..f }.pace_ns(500), 0);
+        assert_eq!(f.pace_ns(u64::MAX), DELAY_MAX_NS);
         assert_eq!(bad_part("socket,recv:reset"), "reset");
         assert_eq!(bad_part("recv:reset:error=EIO"), "error=EIO");
         assert_eq!(bad_part("recv:reset=1"), "reset=1");

@@ -24,6 +24,9 @@
  *                        client's recv(MSG_DONTWAIT), then the server's;
  *                        prints "client=ERR server=ERR" (errno names, or
  *                        the byte count)
+ *   injectee bulk N      sends N bytes over a socketpair in 4096-byte
+ *                        send() calls (partial sends handled) to a child
+ *                        that reads them; prints "bytes=N ms=MILLISECONDS"
  *   injectee fork        one call in the parent, then a child makes 2 calls
  *                        and the parent 2 more; prints each process's words
  *                        ("parent: ..." after "child: ...")
@@ -177,6 +180,45 @@ reset(void)
 		printf("server=%zd\n", r);
 }
 
+static long ms_since(const struct timespec *t0);
+
+static void
+bulk(long n)
+{
+	char buf[4096];
+	struct timespec t0;
+	long sent = 0, got = 0;
+	ssize_t r;
+	int sv[2], st;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
+		perror("socketpair");
+		exit(1);
+	}
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		while ((r = read(sv[1], buf, sizeof buf)) > 0)
+			got += r;
+		_exit(got == n ? 0 : 1);
+	}
+	close(sv[1]);
+	memset(buf, 'b', sizeof buf);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (sent < n) {
+		size_t want = n - sent < (long)sizeof buf ? (size_t)(n - sent) : sizeof buf;
+		if ((r = send(sv[0], buf, want, 0)) < 0) {
+			perror("send");
+			exit(1);
+		}
+		sent += r;
+	}
+	close(sv[0]);
+	waitpid(pid, &st, 0);
+	printf("bytes=%ld ms=%ld%s\n", sent, ms_since(&t0),
+	    WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "" : " (reader got a different count)");
+}
+
 static long
 ms_since(const struct timespec *t0)
 {
@@ -220,6 +262,10 @@ main(int argc, char *argv[])
 {
 	int fd;
 
+	if (argc == 3 && strcmp(argv[1], "bulk") == 0) {
+		bulk(atol(argv[2]));
+		return 0;
+	}
 	if (argc == 2 && strcmp(argv[1], "reset") == 0) {
 		reset();
 		return 0;
@@ -266,7 +312,7 @@ main(int argc, char *argv[])
 		printf("parent: ");
 		calls(fd, 2);
 	} else {
-		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | reset | resolve NAME | fork\n");
+		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | reset | bulk N | resolve NAME | fork\n");
 		return 2;
 	}
 	return 0;
