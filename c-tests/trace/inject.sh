@@ -33,7 +33,8 @@
 #           which resolves without the rules; getaddrinfo:delay_enter=300ms
 #   to      to=ADDR[:PORT] selects by peer: connect to the server's port
 #           refused only when the rule names it (address, *:port, mapped
-#           IPv6 form), send cut only on a socket whose peer matches
+#           IPv6 form), send cut only on a socket whose peer matches;
+#           fd=CLASS selects by socket class (tcp, unix, inet, inet6, ...)
 #   reset   recv:reset:when=1 on one end of a loopback TCP connection: that
 #           recv fails with ECONNRESET and the other end's recv too (a real
 #           RST); without the rule both say EAGAIN
@@ -103,6 +104,9 @@ stop_echod() {
 }
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# what `injectee vec` prints when nothing is cut
+full="writev=9:abcdefghi sendmsg=9:abcdefghi readv=8:01234567 recvmsg=8:ABCDEFGH flags=0"
 
 # ---- retry -------------------------------------------------------------------
 if on retry; then
@@ -223,7 +227,6 @@ if on short; then
 	stop_echod
 	# The scatter/gather calls: at most N bytes over several iovecs; the
 	# caller's header gets the kernel's msg_flags back (0, was 0x7fff).
-	full="writev=9:abcdefghi sendmsg=9:abcdefghi readv=8:01234567 recvmsg=8:ABCDEFGH flags=0"
 	got=$(pre -- "$PROG" vec)
 	check "$([ "$got" = "$full" ]; echo $?)" "short: the iovec calls without a rule move everything (got '$got')"
 	for sz in 5 2; do
@@ -334,11 +337,19 @@ if on to; then
 		connect:error=ECONNREFUSED:to=[::1]:PORT 64
 		send:short=1:to=127.0.0.1:PORT 1
 		send:short=1:to=127.0.0.1:OTHER 64
+		send:short=1:fd=tcp 1
+		send:short=1:fd=unix,udp 64
+		send:short=1:fd=inet 1
+		send:short=1:fd=inet6 64
 		EOF
 	else
 		not_ok "to: no echo server"
 	fi
 	stop_echod
+	got=$(pre SOCKSHIM_INJECT=writev,sendmsg,readv,recvmsg:short=5:fd=tcp -- "$PROG" vec)
+	check "$([ "$got" = "$full" ]; echo $?)" "fd=tcp leaves a Unix socketpair alone (got '$got')"
+	got=$(pre SOCKSHIM_INJECT=writev,sendmsg,readv,recvmsg:short=5:fd=unix -- "$PROG" vec)
+	check "$([ "${got%% *}" = "writev=5:abcde" ]; echo $?)" "fd=unix cuts the socketpair's calls (got '$got')"
 fi
 
 # ---- reset -------------------------------------------------------------------
@@ -389,6 +400,7 @@ if on bad; then
 	setsockopt:error=EIO;	(an empty rule)
 	connect:error=EIO:to=host	to=host
 	socket,recv:reset	reset
+	send:short=1:fd=sctp	fd=sctp
 	connect:error=EIO:to=*	to=*
 	setsockopt:error=EAI_AGAIN	error=EAI_AGAIN
 	getaddrinfo:error=EIO	error=EIO

@@ -270,11 +270,25 @@ pub(crate) fn traced<'a, T: RetVal>(
     r
 }
 
-/// True unless `func`'s rule has a `to=` selector that the call's peer
-/// does not match: the address argument of `connect` and `sendto`, else the
-/// descriptor's peer (`getpeername`). Calls with neither never match. The
-/// memory and the kernel are asked only for a call a `to=` rule names.
+/// True unless `func`'s rule has an `fd=` selector that the call's socket
+/// is not of (`SO_DOMAIN`/`SO_TYPE`), or a `to=` selector that the call's
+/// peer does not match: the address argument of `connect` and `sendto`,
+/// else the descriptor's peer (`getpeername`). Calls with no socket or no
+/// peer never match. The memory and the kernel are asked only for a call
+/// such a rule names.
 fn peer_selected(func: Func, args: &[u64; 6]) -> bool {
+    let classes = inject::fd_selector(func);
+    if classes != 0 {
+        let fd = args[0] as c_int;
+        let kind = |opt| sys::fd::sockopt_int(fd, libc::SOL_SOCKET, opt);
+        let is = match (func.fd_first(), kind(libc::SO_DOMAIN), kind(libc::SO_TYPE)) {
+            (true, Ok(d), Ok(t)) => inject::fd_classes(d, t) & classes != 0,
+            _ => false,
+        };
+        if !is {
+            return false;
+        }
+    }
     let Some(sel) = inject::selector(func) else {
         return true;
     };

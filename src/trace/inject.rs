@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! SOCKSHIM_INJECT = RULE[;RULE]...
-//! RULE = SET[:error=ERRNO|:retval=N|:reset][:delay_enter=DUR][:delay_exit=DUR][:short=N][:rate=BYTES/s][:to=ADDR[:PORT]][:when=EXPR]
+//! RULE = SET[:error=ERRNO|:retval=N|:reset][:delay_enter=DUR][:delay_exit=DUR][:short=N][:rate=BYTES/s][:to=ADDR[:PORT]][:fd=CLASS][:when=EXPR]
 //! ```
 //!
 //! - `SET` is `-e trace=`'s set, read by the same parser
@@ -44,6 +44,10 @@
 //!   IPv4 (which also matches its IPv4-mapped IPv6 form), `[IPv6]`, or `*`
 //!   (any, with a port). Calls with no peer never match; `when=` counts only
 //!   the calls that match.
+//! - `fd=CLASS[,CLASS]` (beyond strace): only calls on sockets of those
+//!   classes: `tcp` `udp` (stream/datagram sockets of AF_INET/AF_INET6),
+//!   `unix`, `inet`, `inet6`, `ip` (both); the kernel is asked
+//!   (`SO_DOMAIN`, `SO_TYPE`) only for a call the rule names.
 //! - `when=` exactly as strace: `F` (only the F-th matching call), `F+`
 //!   (the F-th and every one after), `F+S` (the F-th and every S-th after),
 //!   `F..L` (the F-th to the L-th), `F..L+S`; 1 <= F <= L < 65535, S >= 1.
@@ -157,6 +161,40 @@ pub(crate) struct Rule {
     pub when: When,
     /// `to=`: only calls whose peer this is.
     pub to: Option<Peer>,
+    /// `fd=`: only calls on sockets of these classes (`FD_*` bits; 0: any).
+    pub fd: u8,
+}
+
+const FD_TCP: u8 = 1;
+const FD_UDP: u8 = 2;
+const FD_UNIX: u8 = 4;
+const FD_INET: u8 = 8;
+const FD_INET6: u8 = 16;
+
+/// `fd=`'s class names.
+const FD_CLASSES: [(&[u8], u8); 6] = [
+    (b"tcp", FD_TCP),
+    (b"udp", FD_UDP),
+    (b"unix", FD_UNIX),
+    (b"inet", FD_INET),
+    (b"inet6", FD_INET6),
+    (b"ip", FD_INET | FD_INET6),
+];
+
+/// The `fd=` classes a socket of `domain` and `ty` belongs to.
+pub(crate) fn fd_classes(domain: i32, ty: i32) -> u8 {
+    let ty = ty & 0xf;
+    let transport = match ty {
+        libc::SOCK_STREAM => FD_TCP,
+        libc::SOCK_DGRAM => FD_UDP,
+        _ => 0,
+    };
+    match domain {
+        libc::AF_INET => FD_INET | transport,
+        libc::AF_INET6 => FD_INET6 | transport,
+        libc::AF_UNIX => FD_UNIX,
+        _ => 0,
+    }
 }
 
 /// `to=ADDR[:PORT]`: a peer address (`None`: any, written `*`) and port
@@ -332,6 +370,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
         rate: 0,
         when: When::EVERY,
         to: None,
+        fd: 0,
     };
     let mut acted = false;
     let mut seen_when = false;
@@ -343,9 +382,9 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
             Some(i) => (&tok[..i], &tok[i + 1..]),
             None => (tok, &[][..]),
         };
-        let extended = !matches!(key, b"error" | b"when" | b"to");
+        let extended = !matches!(key, b"error" | b"when" | b"to" | b"fd");
         if fault && extended {
-            return bad(tok, "fault= takes only error=, to= and when=");
+            return bad(tok, "fault= takes only error=, to=, fd= and when=");
         }
         match key {
             b"error" | b"retval" => {
@@ -405,6 +444,22 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
                 }
                 _ => return bad(tok, "short= wants a number of bytes, 1 or more"),
             },
+            b"fd" => {
+                if r.fd != 0 {
+                    return bad(tok, "one fd= per rule");
+                }
+                for name in val.split(|&c| c == b',') {
+                    match FD_CLASSES.iter().find(|(n, _)| *n == name) {
+                        Some((_, bits)) => r.fd |= bits,
+                        None => {
+                            return bad(
+                                tok,
+                                "fd= wants socket classes tcp, udp, unix, inet, inet6, ip (commas between)",
+                            )
+                        }
+                    }
+                }
+            }
             b"to" => {
                 if r.to.is_some() {
                     return bad(tok, "one to= per rule");
@@ -442,7 +497,7 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
             _ => {
                 return bad(
                     tok,
-                    "unknown token (error= retval= reset delay_enter= delay_exit= short= rate= to= when=)",
+                    "unknown token (error= retval= reset delay_enter= delay_exit= short= rate= to= fd= when=)",
                 )
             }
         }
@@ -619,6 +674,8 @@ struct Slot {
     to_kind: AtomicU8,
     to_port: AtomicU32,
     to_addr: [AtomicU64; 2],
+    /// `fd=`'s classes (0: any).
+    fd: AtomicU8,
 }
 
 static SLOTS: [Slot; 64] = [const {
@@ -634,6 +691,7 @@ static SLOTS: [Slot; 64] = [const {
         to_kind: AtomicU8::new(0),
         to_port: AtomicU32::new(0),
         to_addr: [AtomicU64::new(0), AtomicU64::new(0)],
+        fd: AtomicU8::new(0),
     }
 }; 64];
 
@@ -683,6 +741,7 @@ pub(crate) fn install(rules: &Rules) {
                 Some(PeerAddr::V6(a)) => (6, a),
             };
             s.to_kind.store(kind, Relaxed);
+            s.fd.store(r.fd, Relaxed);
             s.to_port.store(u32::from(r.to.map_or(0, |p| p.port)), Relaxed);
             let (lo, hi) = bytes.split_at(8);
             s.to_addr[0].store(u64::from_ne_bytes(lo.try_into().unwrap_or([0; 8])), Relaxed);
@@ -691,6 +750,11 @@ pub(crate) fn install(rules: &Rules) {
         }
     }
     MASK.store(mask, Relaxed);
+}
+
+/// The `fd=` classes of `f`'s rule (0: any socket or none asked).
+pub(crate) fn fd_selector(f: Func) -> u8 {
+    SLOTS.get(usize::from(f.code())).map_or(0, |s| s.fd.load(Relaxed))
 }
 
 /// The `to=` selector of `f`'s rule, if it has one.
@@ -973,6 +1037,24 @@ mod tests {
         ] {
             assert_eq!(bad_part(text), part, "{text}");
         }
+    }
+
+    #[test]
+    fn fd_classes_select() {
+        let r = rule("%data:short=1:fd=tcp,unix");
+        assert_eq!(r.fd, FD_TCP | FD_UNIX);
+        assert_eq!(rule("send:short=1:fd=ip").fd, FD_INET | FD_INET6);
+        assert_eq!(fd_classes(libc::AF_INET, libc::SOCK_STREAM) & r.fd, FD_TCP);
+        assert_eq!(
+            fd_classes(libc::AF_INET6, libc::SOCK_STREAM | libc::SOCK_NONBLOCK) & r.fd,
+            FD_TCP
+        );
+        assert_eq!(fd_classes(libc::AF_INET, libc::SOCK_DGRAM) & r.fd, 0);
+        assert_eq!(fd_classes(libc::AF_UNIX, libc::SOCK_DGRAM) & r.fd, FD_UNIX);
+        assert_eq!(fd_classes(libc::AF_NETLINK, libc::SOCK_RAW), 0);
+        assert_eq!(bad_part("send:short=1:fd=sctp"), "fd=sctp");
+        assert_eq!(bad_part("send:short=1:fd="), "fd=");
+        assert_eq!(bad_part("send:short=1:fd=tcp:fd=udp"), "fd=udp");
     }
 
     #[test]
