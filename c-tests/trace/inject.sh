@@ -43,7 +43,8 @@
 #           output and status; sockshim-trace refuses the same rules
 #   output  JSON "injected":true on the injected line only; a recording
 #           decodes with (INJECTED) on the same call
-#   fork    a forked child keeps the rules and counts from zero
+#   fork    a forked child keeps the rules and counts from zero; an exec'd
+#           program reads them again (counts from zero)
 #
 # Needs cc, timeout, and make lib cli samples. Environment: SOCKSHIM_PRELOAD,
 # SOCKSHIM_TRACE_CLI, INJECT_TIMEOUT=30 (seconds per program), INJECT_KEEP=1.
@@ -452,6 +453,8 @@ if on fork; then
 	got=$(pre SOCKSHIM_INJECT=setsockopt:error=EPERM:when=1..2 -- "$PROG" fork | tr '\n' '|')
 	want="first: EPERM|child: EPERM EPERM|parent: EPERM ok|"
 	check "$([ "$got" = "$want" ]; echo $?)" "fork: the child keeps the rules and counts from zero; the parent goes on (got '$got')"
+	got=$(pre SOCKSHIM_INJECT=setsockopt:error=EPERM:when=1..2 -- "$PROG" exec | tr '\n' '|')
+	check "$([ "$got" = "EPERM|EPERM EPERM|" ]; echo $?)" "exec: the new program reads the rules again and counts from zero (got '$got')"
 fi
 
 tap_end

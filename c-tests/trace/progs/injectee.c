@@ -27,6 +27,7 @@
  *   injectee bulk N      sends N bytes over a socketpair in 4096-byte
  *                        send() calls (partial sends handled) to a child
  *                        that reads them; prints "bytes=N ms=MILLISECONDS"
+ *   injectee exec        one call, then execs "injectee calls 2"
  *   injectee fork        one call in the parent, then a child makes 2 calls
  *                        and the parent 2 more; prints each process's words
  *                        ("parent: ..." after "child: ...")
@@ -297,6 +298,11 @@ main(int argc, char *argv[])
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		printf("%ld\n", (long)((t1.tv_sec - t0.tv_sec) * 1000000L +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000));
+	} else if (argc == 2 && strcmp(argv[1], "exec") == 0) {
+		calls(fd, 1);
+		execl("/proc/self/exe", argv[0], "calls", "2", (char *)NULL);
+		perror("injectee: exec");
+		return 1;
 	} else if (argc == 2 && strcmp(argv[1], "fork") == 0) {
 		pid_t pid;
 		int st;
@@ -312,7 +318,7 @@ main(int argc, char *argv[])
 		printf("parent: ");
 		calls(fd, 2);
 	} else {
-		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | reset | bulk N | resolve NAME | fork\n");
+		fprintf(stderr, "usage: injectee calls N | time | naive ADDR PORT | vec | reset | bulk N | resolve NAME | exec | fork\n");
 		return 2;
 	}
 	return 0;
