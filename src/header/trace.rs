@@ -313,8 +313,8 @@ fn peer_selected(func: Func, args: &[u64; 6]) -> bool {
 /// Does an injected call: the delays around it, and instead of it the
 /// injected error, return value or reset (of socket `fd`, the first
 /// argument), or it on at most `short=` bytes; after a data call, the
-/// `rate=` pause for the bytes it moved. True
-/// with the result when it is not what the call itself gave.
+/// `rate=` pause for the bytes it moved. True with the result when it is
+/// not what the call itself gave.
 fn perform<T: RetVal>(
     func: Func,
     f: Fault,

@@ -394,6 +394,9 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
                 r.action = if key == b"error" {
                     parse_error(val, set).map_err(|why| BadRule { part: tok, why })?
                 } else {
+                    if names_resolver(set) {
+                        return bad(tok, "retval= does not apply to resolver functions (use error=)");
+                    }
                     match parse_u64(val) {
                         Some(n) if n <= i64::MAX as u64 => Action::Retval(n as i64),
                         _ => return bad(tok, "retval= wants a number 0..=9223372036854775807"),
@@ -515,6 +518,13 @@ pub(crate) fn parse_rule(text: &[u8], fault: bool) -> Result<Rule, BadRule<'_>> 
     Ok(r)
 }
 
+/// True when `set` names a resolver function (`%resolve`).
+fn names_resolver(set: FuncSet) -> bool {
+    Func::all()
+        .iter()
+        .any(|f| set.contains(*f) && f.class() == Class::Resolve)
+}
+
 /// True when every function of `set` is one of `funcs`.
 fn only(set: FuncSet, funcs: &[Func]) -> bool {
     let mut allowed = FuncSet::empty();
@@ -543,9 +553,7 @@ fn parse_error(val: &[u8], set: FuncSet) -> Result<Action, &'static str> {
             .find(|(_, n)| n.as_bytes().eq_ignore_ascii_case(val))
             .map(|(v, _)| *v as i32)
     };
-    let resolves = Func::all()
-        .iter()
-        .any(|f| set.contains(*f) && f.class() == Class::Resolve);
+    let resolves = names_resolver(set);
     if let Some(code) = by_name(super::netdb::EAI) {
         return if only(set, &EAI_FUNCS) {
             Ok(Action::Eai(code))
@@ -967,6 +975,7 @@ mod tests {
             ("connect:error=EAI_AGAIN", "error=EAI_AGAIN"),
             ("getaddrinfo:error=TRY_AGAIN", "error=TRY_AGAIN"),
             ("getaddrinfo:error=EIO", "error=EIO"),
+            ("getaddrinfo:retval=0", "retval=0"),
             ("connect:error=EIO;", ""),
             ("connect:error=EIO;;send:short=1", ""),
             ("connect:error=EIO;send", "send"),
