@@ -10,7 +10,8 @@
 #           it connects on the third attempt; the trace shows two injected
 #           refusals then success, 1 s and 2 s apart (connect_retry's
 #           back-off, read from its source: sleep(1), sleep(2)); the same
-#           with SOCKSHIM_INJECT only (no tracing), linked and preloaded
+#           with SOCKSHIM_INJECT only (no tracing): linked with the .so, with
+#           the .a, and preloaded
 #   short   %data:short=1 on both sides of echod_poll/echo_client: the bytes
 #           come back exactly (cmp with the input), the client saw partial
 #           sends (its own count, 0 without the rule); a naive client
@@ -112,7 +113,7 @@ full="writev=9:abcdefghi sendmsg=9:abcdefghi readv=8:01234567 recvmsg=8:ABCDEFGH
 # ---- retry -------------------------------------------------------------------
 if on retry; then
 	seq 1 200 >"$tmp/in.txt"
-	if start_echod 3; then
+	if start_echod 4; then
 		t0=$(now_ms)
 		timeout -k 2 "$TMO" "$CLI" -ttt -o "$tmp/retry.trace" -e trace=socket,connect,close \
 			-e inject=connect:error=ECONNREFUSED:when=1..2 \
@@ -150,10 +151,13 @@ if on retry; then
 			not_ok "retry: a new socket per attempt ($n_sock socket, $n_close close)"
 		fi
 		# Untraced, injection only: linked (-lsockshim) and preloaded.
-		for mode in so preload; do
+		for mode in so a preload; do
 			if [ $mode = so ]; then
 				bin=$SAMPLES_SO/echo_client
 				run=(env SOCKSHIM_INJECT=connect:error=ECONNREFUSED:when=1..2 LD_LIBRARY_PATH="$(dirname "$LIB")")
+			elif [ $mode = a ]; then
+				bin=$ROOT/build/a/samples/echo_client
+				run=(env SOCKSHIM_INJECT=connect:error=ECONNREFUSED:when=1..2)
 			else
 				bin=$SAMPLES_P/echo_client
 				run=(env SOCKSHIM_INJECT=connect:error=ECONNREFUSED:when=1..2 LD_PRELOAD="$LIB")
@@ -170,7 +174,7 @@ if on retry; then
 			fi
 		done
 	else
-		for i in 1 2 3 4 5 6; do not_ok "retry: no echo server"; done
+		for i in 1 2 3 4 5 6 7; do not_ok "retry: no echo server"; done
 	fi
 	stop_echod
 fi
