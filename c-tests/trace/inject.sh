@@ -35,7 +35,9 @@
 #   to      to=ADDR[:PORT] selects by peer: connect to the server's port
 #           refused only when the rule names it (address, *:port, mapped
 #           IPv6 form), send cut only on a socket whose peer matches;
-#           fd=CLASS selects by socket class (tcp, unix, inet, inet6, ...)
+#           fd=CLASS selects by socket class (tcp, unix, inet, inet6, ...);
+#           of two rules for connect, the last one whose selector matches
+#           applies, and a later rule without selectors hides the earlier
 #   reset   recv:reset:when=1 on one end of a loopback TCP connection: that
 #           recv fails with ECONNRESET and the other end's recv too (a real
 #           RST); without the rule both say EAGAIN
@@ -346,6 +348,9 @@ if on to; then
 		send:short=1:fd=unix,udp 64
 		send:short=1:fd=inet 1
 		send:short=1:fd=inet6 64
+		connect:error=ECONNREFUSED:to=*:PORT;connect:delay_enter=1ms:to=*:OTHER refused
+		connect:error=ECONNREFUSED:to=*:OTHER;connect:delay_enter=1ms:to=*:PORT 64
+		connect:error=ECONNREFUSED:to=*:PORT;connect:delay_enter=1ms 64
 		EOF
 	else
 		not_ok "to: no echo server"

@@ -202,8 +202,9 @@ pub(crate) fn traced<'a, T: RetVal>(
             sys::fd::fstat(fd).is_ok_and(|s| s.is_socket())
         };
     }
-    let fault = if cap.report && inject::wants(func) && peer_selected(func, &args) {
-        inject::decide(func)
+    let fault = if cap.report && inject::wants(func) {
+        let mut sel = CallSelectors::new(func, &args);
+        inject::decide(func, |s| sel.meets(s))
     } else {
         None
     };
@@ -270,44 +271,67 @@ pub(crate) fn traced<'a, T: RetVal>(
     r
 }
 
-/// True unless `func`'s rule has an `fd=` selector that the call's socket
-/// is not of (`SO_DOMAIN`/`SO_TYPE`), or a `to=` selector that the call's
-/// peer does not match: the address argument of `connect` and `sendto`,
-/// else the descriptor's peer (`getpeername`). Calls with no socket or no
-/// peer never match. The memory and the kernel are asked only for a call
-/// such a rule names.
-fn peer_selected(func: Func, args: &[u64; 6]) -> bool {
-    let classes = inject::fd_selector(func);
-    if classes != 0 {
-        let fd = args[0] as c_int;
-        let kind = |opt| sys::fd::sockopt_int(fd, libc::SOL_SOCKET, opt);
-        let is = match (func.fd_first(), kind(libc::SO_DOMAIN), kind(libc::SO_TYPE)) {
-            (true, Ok(d), Ok(t)) => inject::fd_classes(d, t) & classes != 0,
-            _ => false,
-        };
-        if !is {
-            return false;
+/// Answers rules' selectors for one call of `func`: `fd=` by the socket's
+/// class (`SO_DOMAIN`/`SO_TYPE`), `to=` by the peer: the address argument
+/// of `connect` and `sendto`, else the descriptor's peer (`getpeername`).
+/// Calls with no socket or no peer never match. The kernel is asked only
+/// for a call such a rule names, at most once each per call.
+struct CallSelectors<'a> {
+    func: Func,
+    args: &'a [u64; 6],
+    class: Option<u8>,
+    peer: Option<Option<([u8; ADDR_MAX], usize)>>,
+}
+
+impl<'a> CallSelectors<'a> {
+    fn new(func: Func, args: &'a [u64; 6]) -> Self {
+        CallSelectors {
+            func,
+            args,
+            class: None,
+            peer: None,
         }
     }
-    let Some(sel) = inject::selector(func) else {
-        return true;
-    };
-    let mut buf = [0u8; ADDR_MAX];
-    let (ptr, len) = match func {
-        Func::Connect => (args[1], args[2]),
-        Func::Sendto if args[4] != 0 => (args[4], args[5]),
-        _ => (0, 0),
-    };
-    let n = if ptr != 0 {
-        let len = (len as usize).min(ADDR_MAX);
-        // The caller's address, copied by the kernel (a bad pointer: no match).
-        sys::proc::copy_from_self(runtime::pid() as i32, ptr as usize, &mut buf[..len]).ok()
-    } else if func.fd_first() {
-        sys::fd::sockname(args[0] as c_int, true, &mut buf).ok()
-    } else {
-        None
-    };
-    n.is_some_and(|n| sel.matches(buf.get(..n).unwrap_or(&[])))
+
+    fn meets(&mut self, sel: &inject::Selectors) -> bool {
+        let (func, args) = (self.func, self.args);
+        let fd = args[0] as c_int;
+        if sel.fd != 0 {
+            let class = *self.class.get_or_insert_with(|| {
+                let kind = |opt| sys::fd::sockopt_int(fd, libc::SOL_SOCKET, opt);
+                match (func.fd_first(), kind(libc::SO_DOMAIN), kind(libc::SO_TYPE)) {
+                    (true, Ok(d), Ok(t)) => inject::fd_classes(d, t),
+                    _ => 0,
+                }
+            });
+            if class & sel.fd == 0 {
+                return false;
+            }
+        }
+        let Some(to) = sel.to else {
+            return true;
+        };
+        let peer = self.peer.get_or_insert_with(|| {
+            let mut buf = [0u8; ADDR_MAX];
+            let (ptr, len) = match func {
+                Func::Connect => (args[1], args[2]),
+                Func::Sendto if args[4] != 0 => (args[4], args[5]),
+                _ => (0, 0),
+            };
+            let n = if ptr != 0 {
+                let len = (len as usize).min(ADDR_MAX);
+                // The caller's address, copied by the kernel (a bad pointer: no match).
+                sys::proc::copy_from_self(runtime::pid() as i32, ptr as usize, &mut buf[..len]).ok()
+            } else if func.fd_first() {
+                sys::fd::sockname(fd, true, &mut buf).ok()
+            } else {
+                None
+            };
+            n.map(|n| (buf, n))
+        });
+        peer.as_ref()
+            .is_some_and(|(b, n)| to.matches(b.get(..*n).unwrap_or(&[])))
+    }
 }
 
 /// Does an injected call: the delays around it, and instead of it the
@@ -392,8 +416,9 @@ pub(crate) fn resolution_traced<'a, T>(
     post: impl FnOnce(&mut Cap<'a>, &T) -> i64,
     fail: impl FnOnce(i32) -> Option<T>,
 ) -> T {
+    // (no descriptor: a rule with to= or fd= never applies)
     let fault = if inject::wants(func) {
-        inject::decide(func)
+        inject::decide(func, |_| false)
     } else {
         None
     };

@@ -54,8 +54,11 @@
 //!   Without `when=` every matching call is injected.
 //!
 //! A rule needs at least one action (`error retval reset delay_enter
-//! delay_exit short rate`). When several rules name one function, the last one wins for it
-//! (as strace's `-e inject=` options do).
+//! delay_exit short rate`). When several rules name one function, the last
+//! one whose `to=`/`fd=` selectors the call meets applies to it (a rule
+//! without selectors always does, so a later one hides the earlier ones,
+//! as a later strace `-e inject=` option does); `when=` counts the calls
+//! each rule applied to, per function.
 //!
 //! Counting, as strace: each function of a rule's set has its own count
 //! (`%data:when=1` injects the first `send` and the first `recv`). strace
@@ -310,6 +313,7 @@ pub(crate) struct Rules {
 }
 
 impl Rules {
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {
         self.rules.iter().flatten()
     }
@@ -660,7 +664,7 @@ fn parse_duration(v: &[u8]) -> Option<u64> {
     (ns <= DELAY_MAX_NS).then_some(ns)
 }
 
-// ---- the installed rules: atomics, one slot per function ------------------
+// ---- the installed rules: atomics, one slot per rule ----------------------
 
 const A_PERFORM: u8 = 0;
 const A_ERRNO: u8 = 1;
@@ -668,6 +672,8 @@ const A_EAI: u8 = 2;
 const A_HERRNO: u8 = 3;
 const A_RETVAL: u8 = 4;
 const A_RESET: u8 = 5;
+
+const NFUNCS: usize = 64;
 
 struct Slot {
     action: AtomicU8,
@@ -677,16 +683,17 @@ struct Slot {
     short: AtomicU32,
     rate: AtomicU64,
     when: AtomicU64,
-    count: AtomicU64,
     /// `to=`: 0 none, 1 any address, 4 IPv4, 6 IPv6; the port; the address.
     to_kind: AtomicU8,
     to_port: AtomicU32,
     to_addr: [AtomicU64; 2],
     /// `fd=`'s classes (0: any).
     fd: AtomicU8,
+    /// The calls this rule matched, per function.
+    counts: [AtomicU64; NFUNCS],
 }
 
-static SLOTS: [Slot; 64] = [const {
+static SLOTS: [Slot; MAX_RULES] = [const {
     Slot {
         action: AtomicU8::new(A_PERFORM),
         value: AtomicI64::new(0),
@@ -695,13 +702,16 @@ static SLOTS: [Slot; 64] = [const {
         short: AtomicU32::new(0),
         rate: AtomicU64::new(0),
         when: AtomicU64::new(0),
-        count: AtomicU64::new(0),
         to_kind: AtomicU8::new(0),
         to_port: AtomicU32::new(0),
         to_addr: [AtomicU64::new(0), AtomicU64::new(0)],
         fd: AtomicU8::new(0),
+        counts: [const { AtomicU64::new(0) }; NFUNCS],
     }
-}; 64];
+}; MAX_RULES];
+
+/// Per function, the rules that name it (bit i: rule i).
+static BY_FUNC: [AtomicU32; NFUNCS] = [const { AtomicU32::new(0) }; NFUNCS];
 
 /// The functions some rule names.
 static MASK: AtomicU64 = AtomicU64::new(0);
@@ -713,11 +723,30 @@ pub(crate) fn wants(f: Func) -> bool {
     MASK.load(Relaxed) & (1u64 << f.code()) != 0
 }
 
-/// Installs `rules` (the constructor, once, single-threaded; later rules
-/// win for a function).
+/// What a rule asks of a call before it applies: `to=` and `fd=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Selectors {
+    pub to: Option<Peer>,
+    /// `fd=`'s classes (`fd_classes` bits; 0: any).
+    pub fd: u8,
+}
+
+impl Selectors {
+    fn none(&self) -> bool {
+        self.to.is_none() && self.fd == 0
+    }
+}
+
+/// Installs `rules` (the constructor, once, single-threaded).
 pub(crate) fn install(rules: &Rules) {
+    for b in &BY_FUNC {
+        b.store(0, Relaxed);
+    }
     let mut mask = 0u64;
-    for r in rules.iter() {
+    for (i, r) in rules.rules.iter().enumerate() {
+        let (Some(r), Some(s)) = (r, SLOTS.get(i)) else {
+            continue;
+        };
         let (action, value) = match r.action {
             Action::Perform => (A_PERFORM, 0),
             Action::Errno(e) => (A_ERRNO, i64::from(e)),
@@ -726,93 +755,111 @@ pub(crate) fn install(rules: &Rules) {
             Action::Retval(v) => (A_RETVAL, v),
             Action::Reset => (A_RESET, 0),
         };
+        s.action.store(action, Relaxed);
+        s.value.store(value, Relaxed);
+        s.enter.store(r.delay_enter_ns, Relaxed);
+        s.exit.store(r.delay_exit_ns, Relaxed);
+        s.short.store(r.short, Relaxed);
+        s.rate.store(r.rate, Relaxed);
+        s.when.store(r.when.pack(), Relaxed);
+        let (kind, bytes) = match r.to.and_then(|p| p.addr) {
+            None if r.to.is_none() => (0, [0u8; 16]),
+            None => (1, [0u8; 16]),
+            Some(PeerAddr::V4(a)) => {
+                let mut b = [0u8; 16];
+                b[..4].copy_from_slice(&a);
+                (4, b)
+            }
+            Some(PeerAddr::V6(a)) => (6, a),
+        };
+        s.to_kind.store(kind, Relaxed);
+        s.to_port.store(u32::from(r.to.map_or(0, |p| p.port)), Relaxed);
+        let (lo, hi) = bytes.split_at(8);
+        s.to_addr[0].store(u64::from_ne_bytes(lo.try_into().unwrap_or([0; 8])), Relaxed);
+        s.to_addr[1].store(u64::from_ne_bytes(hi.try_into().unwrap_or([0; 8])), Relaxed);
+        s.fd.store(r.fd, Relaxed);
+        for c in &s.counts {
+            c.store(0, Relaxed);
+        }
         for f in Func::all().iter().filter(|f| r.set.contains(**f)) {
-            let Some(s) = SLOTS.get(usize::from(f.code())) else {
-                continue;
-            };
-            s.action.store(action, Relaxed);
-            s.value.store(value, Relaxed);
-            s.enter.store(r.delay_enter_ns, Relaxed);
-            s.exit.store(r.delay_exit_ns, Relaxed);
-            s.short.store(r.short, Relaxed);
-            s.rate.store(r.rate, Relaxed);
-            s.when.store(r.when.pack(), Relaxed);
-            s.count.store(0, Relaxed);
-            let (kind, bytes) = match r.to.and_then(|p| p.addr) {
-                None if r.to.is_none() => (0, [0u8; 16]),
-                None => (1, [0u8; 16]),
-                Some(PeerAddr::V4(a)) => {
-                    let mut b = [0u8; 16];
-                    b[..4].copy_from_slice(&a);
-                    (4, b)
-                }
-                Some(PeerAddr::V6(a)) => (6, a),
-            };
-            s.to_kind.store(kind, Relaxed);
-            s.fd.store(r.fd, Relaxed);
-            s.to_port.store(u32::from(r.to.map_or(0, |p| p.port)), Relaxed);
-            let (lo, hi) = bytes.split_at(8);
-            s.to_addr[0].store(u64::from_ne_bytes(lo.try_into().unwrap_or([0; 8])), Relaxed);
-            s.to_addr[1].store(u64::from_ne_bytes(hi.try_into().unwrap_or([0; 8])), Relaxed);
-            mask |= 1u64 << f.code();
+            if let Some(b) = BY_FUNC.get(usize::from(f.code())) {
+                b.fetch_or(1 << i, Relaxed);
+                mask |= 1u64 << f.code();
+            }
         }
     }
     MASK.store(mask, Relaxed);
 }
 
-/// The `fd=` classes of `f`'s rule (0: any socket or none asked).
-pub(crate) fn fd_selector(f: Func) -> u8 {
-    SLOTS.get(usize::from(f.code())).map_or(0, |s| s.fd.load(Relaxed))
-}
-
-/// The `to=` selector of `f`'s rule, if it has one.
-pub(crate) fn selector(f: Func) -> Option<Peer> {
-    let s = SLOTS.get(usize::from(f.code()))?;
-    let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&s.to_addr[0].load(Relaxed).to_ne_bytes());
-    b[8..].copy_from_slice(&s.to_addr[1].load(Relaxed).to_ne_bytes());
-    let addr = match s.to_kind.load(Relaxed) {
-        0 => return None,
-        4 => Some(PeerAddr::V4([b[0], b[1], b[2], b[3]])),
-        6 => Some(PeerAddr::V6(b)),
-        _ => None,
-    };
-    Some(Peer {
-        addr,
-        port: s.to_port.load(Relaxed) as u16,
-    })
-}
-
-/// Counts one call of `f` (a function `wants` says a rule names) and says
-/// what to do to it, if the rule's `when=` hits this call.
-pub(crate) fn decide(f: Func) -> Option<Fault> {
-    let s = SLOTS.get(usize::from(f.code()))?;
-    let n = s.count.fetch_add(1, Relaxed).wrapping_add(1);
-    if !When::unpack(s.when.load(Relaxed)).hits(n) {
-        return None;
+impl Slot {
+    fn selectors(&self) -> Selectors {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&self.to_addr[0].load(Relaxed).to_ne_bytes());
+        b[8..].copy_from_slice(&self.to_addr[1].load(Relaxed).to_ne_bytes());
+        let addr = match self.to_kind.load(Relaxed) {
+            4 => Some(PeerAddr::V4([b[0], b[1], b[2], b[3]])),
+            6 => Some(PeerAddr::V6(b)),
+            _ => None,
+        };
+        let to = (self.to_kind.load(Relaxed) != 0).then_some(Peer {
+            addr,
+            port: self.to_port.load(Relaxed) as u16,
+        });
+        Selectors {
+            to,
+            fd: self.fd.load(Relaxed),
+        }
     }
-    let value = s.value.load(Relaxed);
-    let action = match s.action.load(Relaxed) {
-        A_ERRNO => Action::Errno(value as i32),
-        A_EAI => Action::Eai(value as i32),
-        A_HERRNO => Action::Herrno(value as i32),
-        A_RETVAL => Action::Retval(value),
-        A_RESET => Action::Reset,
-        _ => Action::Perform,
-    };
-    Some(Fault {
-        action,
-        delay_enter_ns: s.enter.load(Relaxed),
-        delay_exit_ns: s.exit.load(Relaxed),
-        short: s.short.load(Relaxed),
-        rate: s.rate.load(Relaxed),
-    })
+
+    fn fault(&self) -> Fault {
+        let value = self.value.load(Relaxed);
+        let action = match self.action.load(Relaxed) {
+            A_ERRNO => Action::Errno(value as i32),
+            A_EAI => Action::Eai(value as i32),
+            A_HERRNO => Action::Herrno(value as i32),
+            A_RETVAL => Action::Retval(value),
+            A_RESET => Action::Reset,
+            _ => Action::Perform,
+        };
+        Fault {
+            action,
+            delay_enter_ns: self.enter.load(Relaxed),
+            delay_exit_ns: self.exit.load(Relaxed),
+            short: self.short.load(Relaxed),
+            rate: self.rate.load(Relaxed),
+        }
+    }
+}
+
+/// The rule that applies to this call of `f` (a function `wants` says a
+/// rule names): the last rule naming `f` whose selectors the call meets
+/// (`selected` answers for `to=`/`fd=`; a rule without them always
+/// applies, so it hides the rules before it, as a later strace `-e
+/// inject=` does). That rule counts the call; its fault, if its `when=`
+/// hits this call.
+pub(crate) fn decide(f: Func, mut selected: impl FnMut(&Selectors) -> bool) -> Option<Fault> {
+    let code = usize::from(f.code());
+    let rules = BY_FUNC.get(code)?.load(Relaxed);
+    for (i, s) in SLOTS.iter().enumerate().rev() {
+        if rules & (1 << i) == 0 {
+            continue;
+        }
+        let sel = s.selectors();
+        if !sel.none() && !selected(&sel) {
+            continue;
+        }
+        let n = s.counts.get(code)?.fetch_add(1, Relaxed).wrapping_add(1);
+        return When::unpack(s.when.load(Relaxed)).hits(n).then(|| s.fault());
+    }
+    None
 }
 
 /// The child side of fork: its own counts, from zero.
 pub(crate) fn after_fork_child() {
     for s in &SLOTS {
-        s.count.store(0, Relaxed);
+        for c in &s.counts {
+            c.store(0, Relaxed);
+        }
     }
 }
 
@@ -1076,19 +1123,40 @@ mod tests {
         .unwrap();
         install(&rs);
         assert!(wants(Func::Connect) && wants(Func::Send) && wants(Func::Recv) && !wants(Func::Accept));
-        let c = decide(Func::Connect).unwrap();
+        let any = |_: &Selectors| true;
+        let c = decide(Func::Connect, any).unwrap();
         assert_eq!(c.action, Action::Errno(libc::EIO));
         // The last rule wins for send; send and recv count apart.
-        assert_eq!(decide(Func::Send), None);
-        assert_eq!(decide(Func::Recv), None);
-        let s = decide(Func::Send).unwrap();
+        assert_eq!(decide(Func::Send, any), None);
+        assert_eq!(decide(Func::Recv, any), None);
+        let s = decide(Func::Send, any).unwrap();
         assert_eq!((s.action, s.short), (Action::Perform, 3));
-        assert!(decide(Func::Recv).is_some());
-        assert!(decide(Func::Send).is_some());
-        assert_eq!(decide(Func::Send), None);
+        assert!(decide(Func::Recv, any).is_some());
+        assert!(decide(Func::Send, any).is_some());
+        assert_eq!(decide(Func::Send, any), None);
         after_fork_child();
-        assert_eq!(decide(Func::Send), None);
-        assert!(decide(Func::Send).is_some());
+        assert_eq!(decide(Func::Send, any), None);
+        assert!(decide(Func::Send, any).is_some());
+        // Selectors: the last rule whose selectors the call meets applies.
+        install(&parse_rules(b"connect:error=EIO:to=*:80;connect:error=EPERM:to=*:443:when=2", false).unwrap());
+        let port = |p: u16| move |s: &Selectors| s.to.is_some_and(|t| t.port == p);
+        assert_eq!(
+            decide(Func::Connect, port(80)).map(|f| f.action),
+            Some(Action::Errno(libc::EIO))
+        );
+        assert_eq!(decide(Func::Connect, port(443)), None);
+        assert_eq!(decide(Func::Connect, port(22)), None);
+        assert_eq!(
+            decide(Func::Connect, port(443)).map(|f| f.action),
+            Some(Action::Errno(libc::EPERM))
+        );
+        assert_eq!(
+            decide(Func::Connect, port(80)).map(|f| f.action),
+            Some(Action::Errno(libc::EIO))
+        );
+        // A later rule without selectors hides the earlier ones.
+        install(&parse_rules(b"connect:error=EIO:to=*:80;connect:delay_enter=1ms", false).unwrap());
+        assert_eq!(decide(Func::Connect, port(80)).map(|f| f.action), Some(Action::Perform));
         install(&parse_rules(b"accept:retval=0", false).unwrap());
         assert!(!wants(Func::Send) && wants(Func::Accept));
         install(&Rules {
