@@ -214,9 +214,10 @@ build/%/resolve.t: Makefile
 # FIFOs, /dev/full, read-only directories, planted symlinks, low descriptor
 # limits, descriptors closed underneath (harm.sh); seccomp sandboxes and sshd
 # (sandbox.sh); recordings exported as pcapng and read back with tshark
-# (pcap.sh).
+# (pcap.sh); fault injection (inject.sh).
 check-trace: lib cli samples check-c
-	prove --exec bash c-tests/trace/run.sh c-tests/trace/harm.sh c-tests/trace/sandbox.sh c-tests/trace/pcap.sh
+	prove --exec bash c-tests/trace/run.sh c-tests/trace/harm.sh c-tests/trace/sandbox.sh c-tests/trace/pcap.sh \
+		c-tests/trace/inject.sh
 
 # make install into a scratch DESTDIR, then build a program with pkg-config,
 # shared and static, and run both; then make uninstall leaves nothing.

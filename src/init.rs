@@ -1,13 +1,14 @@
 //! The library's ELF constructor: reads the `SOCKSHIM_*` variables once
 //! when the library is loaded (linked or preloaded) and, when they ask for
-//! tracing, starts the tracer and registers its fork handlers. errno is
+//! tracing, starts the tracer; installs `SOCKSHIM_INJECT`'s rules; and
+//! registers the fork handlers. errno is
 //! left as it was.
 
 use core::ffi::c_int;
 
 use crate::header::errno::{errno, set_errno};
 use crate::sys::{self, Errno};
-use crate::trace::{config::Config, runtime};
+use crate::trace::{config::Config, inject, runtime};
 
 extern "C" {
     fn pthread_atfork(
@@ -22,6 +23,7 @@ extern "C" fn atfork_parent() {
 }
 
 extern "C" fn atfork_child() {
+    inject::after_fork_child();
     runtime::after_fork_child();
 }
 
@@ -44,11 +46,30 @@ extern "C" fn init() {
     );
     if cfg.active() {
         runtime::init(&cfg);
-        if runtime::enabled() {
-            // SAFETY: registers plain functions that touch only atomics and
-            // make raw syscalls (async-signal-safe, as fork's child side needs).
-            unsafe { pthread_atfork(None, Some(atfork_parent), Some(atfork_child)) };
+    }
+    if let Some(v) = sys::env::var(inject::VARIABLE).filter(|v| !v.is_empty()) {
+        match inject::parse_rules(v, false) {
+            Ok(rules) => {
+                inject::install(&rules);
+                runtime::start_injecting();
+            }
+            Err(e) => {
+                let part: &[u8] = if e.part.is_empty() { b"(an empty rule)" } else { e.part };
+                runtime::warn(&[
+                    inject::VARIABLE.to_bytes(),
+                    b": bad rule part '",
+                    part.get(..200).unwrap_or(part),
+                    b"': ",
+                    e.why.as_bytes(),
+                    b"; fault injection is off",
+                ]);
+            }
         }
+    }
+    if runtime::enabled() {
+        // SAFETY: registers plain functions that touch only atomics and
+        // make raw syscalls (async-signal-safe, as fork's child side needs).
+        unsafe { pthread_atfork(None, Some(atfork_parent), Some(atfork_child)) };
     }
     set_errno(Errno(saved));
 }

@@ -5,6 +5,8 @@
 #    processes), ns per round trip, in these modes:
 #      glibc      the program alone (reference only)
 #      untraced   sockshim preloaded, tracing off: the baseline of every ratio
+#      inject     sockshim preloaded, tracing off, SOCKSHIM_INJECT rules that
+#                 match no call of the ping-pong (connect, getaddrinfo)
 #      recording  sockshim preloaded, SOCKSHIM_RECORD=DIR/rec.%p
 #      text       sockshim preloaded, live strace-format text to DIR/txt.%p
 #      strace     strace -f -e trace=network -o DIR/strace (program alone)
@@ -15,7 +17,8 @@
 #    mode/untraced (p25-p75 shown as the noise).  The iteration count is
 #    calibrated once so that an untraced run lasts BENCH_ROUND_MS; strace
 #    and ltrace, 30-300x slower, run fewer iterations (the value is per
-#    round trip either way).  Targets: recording <= 1.10, text <= 2.00.
+#    round trip either way).  Targets: recording <= 1.10, text <= 2.00,
+#    inject <= 1.03.
 # 2. redis-server on 127.0.0.1 (a free port found at run time), sockshim
 #    preloaded, untraced versus recording, measured with redis-benchmark
 #    (-n REDIS_N -q -t set,get -P 1), REDIS_ROUNDS interleaved rounds (the
@@ -93,6 +96,7 @@ run_mode() {
     case $mode in
     glibc) ns=$("${pin[@]}" "$out/pingpong" "$iter") ;;
     untraced) ns=$("${pin[@]}" env LD_PRELOAD="$lib" "$out/pingpong" "$iter") ;;
+    inject) ns=$("${pin[@]}" env LD_PRELOAD="$lib" "SOCKSHIM_INJECT=$inject_rules" "$out/pingpong" "$iter") ;;
     recording) ns=$("${pin[@]}" env LD_PRELOAD="$lib" $(record_env "$tmp/run/rec.%p") "$out/pingpong" "$iter") ;;
     text) ns=$("${pin[@]}" env LD_PRELOAD="$lib" $(text_env "$tmp/run/txt.%p") "$out/pingpong" "$iter") ;;
     strace) ns=$("${pin[@]}" strace -f -qq -e trace=network -o "$tmp/run/strace" "$out/pingpong" "$iter") ;;
@@ -106,10 +110,12 @@ run_mode() {
     echo "$ns"
 }
 
-modes=(glibc untraced recording text)
+# rules that name functions the ping-pong never calls
+inject_rules='connect:error=ECONNREFUSED:when=1..2;getaddrinfo:error=EAI_AGAIN'
+modes=(glibc untraced inject recording text)
 [[ $have_strace == 1 ]] && modes+=(strace)
 [[ $have_ltrace == 1 ]] && modes+=(ltrace)
-declare -A div=([glibc]=1 [untraced]=1 [recording]=1 [text]=1 [strace]=20 [ltrace]=100)
+declare -A div=([glibc]=1 [untraced]=1 [inject]=1 [recording]=1 [text]=1 [strace]=20 [ltrace]=100)
 
 if [[ $rounds -gt 0 ]]; then
 # calibrate: iterations for round_ms of untraced ping-pong
@@ -155,6 +161,7 @@ for m in "${modes[@]}"; do
     case $m in
     recording) target="<= 1.10" ;;
     text) target="<= 2.00" ;;
+    inject) target="<= 1.03" ;;
     esac
     if [[ $target != - ]]; then
         lim=${target#<= }
@@ -166,6 +173,7 @@ for m in "${modes[@]}"; do
     case $m in
     glibc) label="glibc, no sockshim" ;;
     untraced) label="sockshim, untraced" ;;
+    inject) label="sockshim, inject rules, none matching" ;;
     recording) label="sockshim, recording (SOCKSHIM_RECORD)" ;;
     text) label="sockshim, live text to a file" ;;
     strace) label="strace -f -e trace=network (glibc)" ;;

@@ -42,8 +42,8 @@ use args::Invocation;
 const NAME: &str = "sockshim-trace";
 
 const USAGE: &str = "\
-Usage: sockshim-trace [-cfhtTVy] [-e trace=SET] [-o FILE] [-s STRSIZE] [--json]
-                      [--record FILE] [--pcap OUT] PROG [ARGS]
+Usage: sockshim-trace [-cfhtTVy] [-e trace=SET] [-e inject=RULE] [-o FILE]
+                      [-s STRSIZE] [--json] [--record FILE] [--pcap OUT] PROG [ARGS]
    or: sockshim-trace decode [-tTy] [-e trace=SET] [-s STRSIZE] [--json|-c] FILE
    or: sockshim-trace decode FILE... --pcap OUT [--pcap-dns]
 
@@ -57,6 +57,20 @@ calls as strace does. The options mean what they mean to strace:
                  %network (%setup + %data), %setup, %data, %ready, %resolve,
                  %fd (the % may be left out), all, none; !SET for the others;
                  `-e SET` is short for it
+  -e inject=SET[:error=ERRNO|:retval=N|:reset][:delay_enter=DUR][:delay_exit=DUR]
+            [:short=N][:rate=BYTES/s][:to=ADDR[:PORT]][:fd=CLASS]
+            [:when=FIRST[..LAST][+[STEP]]]
+                 inject faults into SET's calls, in the process (no ptrace):
+                 fail them (not performed), return N, reset the connection
+                 (the peer sees an RST; ECONNRESET), delay them (DUR: 10ms,
+                 2s; us when no unit), move at most N bytes per data call,
+                 pace data calls to BYTES/s (rate=64k);
+                 to= only calls whose peer is ADDR[:PORT] (to=*:6379), fd=
+                 only on sockets of CLASS (tcp udp unix inet inet6 ip);
+                 when= counts each function's calls as strace does; several
+                 rules with ';' or several -e; the trace marks (INJECTED)
+  -e fault=SET[:error=ERRNO][:when=...]
+                 strace's fault=: inject=, error=ENOSYS unless given
   -f             follow forks: always on (children inherit LD_PRELOAD)
   -ff            with -o FILE: each process's trace goes to FILE.PID
   -o FILE        write the trace to FILE instead of stderr; every process

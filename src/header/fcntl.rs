@@ -77,7 +77,7 @@ pub extern "C" fn dup(fd: c_int) -> c_int {
 /// cbindgen:postfix=__THROW
 #[no_mangle]
 pub extern "C" fn dup2(oldfd: c_int, newfd: c_int) -> c_int {
-    if runtime::enabled() && oldfd != newfd {
+    if runtime::tracing() && oldfd != newfd {
         runtime::make_room(newfd);
     }
     ret(call!(
@@ -96,7 +96,7 @@ pub extern "C" fn dup2(oldfd: c_int, newfd: c_int) -> c_int {
 /// cbindgen:postfix=__THROW
 #[no_mangle]
 pub extern "C" fn dup3(oldfd: c_int, newfd: c_int, flags: c_int) -> c_int {
-    if runtime::enabled() && oldfd != newfd {
+    if runtime::tracing() && oldfd != newfd {
         runtime::make_room(newfd);
     }
     ret(call!(
@@ -115,7 +115,7 @@ pub extern "C" fn dup3(oldfd: c_int, newfd: c_int, flags: c_int) -> c_int {
 /// `close_range` that leaves the tracer's descriptors open: the range is
 /// closed around them (the program's descriptors all go, as asked).
 fn close_range_around_tracer(first: c_uint, last: c_uint, flags: c_int) -> sys::Result<c_int> {
-    if !runtime::enabled() || first > last {
+    if !runtime::tracing() || first > last {
         return sys::fd::close_range(first, last, flags);
     }
     let parts = runtime::carve(first, last);
@@ -181,7 +181,7 @@ pub extern "C" fn closefrom(lowfd: c_int) {
         }
         fd += 1;
     }
-    if runtime::enabled() {
+    if runtime::tracing() {
         fdtable::forget_range(first, c_uint::MAX);
     }
 }

@@ -5,6 +5,8 @@ pub mod arpa_inet;
 /// The capture of the program's memory for a traced call's event.
 pub(crate) mod capture;
 pub mod fcntl;
+/// `short=` for the scatter/gather calls (fault injection).
+pub(crate) mod inject;
 pub mod netdb;
 pub mod netinet_in;
 pub mod netinet_tcp;

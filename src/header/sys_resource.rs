@@ -24,7 +24,7 @@ unsafe fn set(pid: c_int, resource: c_int, new: *const libc::rlimit, old: *mut l
     // SAFETY: forwarded contract.
     let r = unsafe { sys::proc::prlimit(pid, resource, new, old) };
     let own = pid == 0 || pid as u32 == runtime::pid();
-    if r.is_ok() && !new.is_null() && resource == libc::RLIMIT_FSIZE as c_int && runtime::enabled() && own {
+    if r.is_ok() && !new.is_null() && resource == libc::RLIMIT_FSIZE as c_int && runtime::tracing() && own {
         // SAFETY: the kernel just read `*new` successfully.
         dest::note_fsize_limit(unsafe { (*new).rlim_cur });
     }

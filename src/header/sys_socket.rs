@@ -554,6 +554,8 @@ unsafe fn send_traced(
                 capture::addr_in(cap, addr.cast(), alen, r);
             }
         },
+        // SAFETY: as the call, on a prefix of the caller's buffer.
+        |n: usize| (len > n).then(|| unsafe { sys::socket::sendto(fd, buf.cast(), n, flags, addr.cast(), alen) }),
     ))
 }
 
@@ -603,6 +605,8 @@ unsafe fn recv_traced(
                 }
             }
         },
+        // SAFETY: as the call, into a prefix of the caller's buffer.
+        |n: usize| (len > n).then(|| unsafe { sys::socket::recvfrom(fd, buf.cast(), n, flags, addr.cast(), alen) }),
     ))
 }
 
@@ -662,6 +666,13 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
                 unsafe { capture::msg_capture(cap, msg.cast(), *n, Way::Sent) };
             }
         },
+        |n: usize| {
+            let mut cut = None;
+            let m = crate::header::inject::cut_msg(msg.cast(), n, &mut cut)?;
+            // SAFETY: the caller's header with fewer of its bytes (`m` points
+            // into `cut`, alive here); checked by the kernel.
+            Some(unsafe { sys::socket::sendmsg(fd, (&m as *const libc::msghdr).cast(), flags) })
+        },
     ))
 }
 
@@ -685,6 +696,15 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
                 unsafe { capture::msg_capture(cap, msg.cast(), (*n).min(fits), Way::Received(room.get())) };
                 cap.data_total = *n as u64;
             }
+        },
+        |n: usize| {
+            let mut cut = None;
+            let mut m = crate::header::inject::cut_msg(msg.cast(), n, &mut cut)?;
+            // SAFETY: the caller's header with room for fewer bytes (`m`
+            // points into `cut`, alive here); checked by the kernel.
+            let r = unsafe { sys::socket::recvmsg(fd, (&mut m as *mut libc::msghdr).cast(), flags) };
+            crate::header::inject::copy_back_msg(msg.cast(), &m);
+            Some(r)
         },
     ))
 }

@@ -30,6 +30,11 @@ pub unsafe extern "C" fn readv(fd: c_int, iov: *const iovec, iovcnt: c_int) -> s
                 unsafe { capture::iov_aux(cap, iov.cast(), iovcnt, *n) };
             }
         },
+        |n: usize| {
+            let mut cut = crate::header::inject::cut_iov(iov.cast(), iovcnt, n)?;
+            // SAFETY: the caller's buffers, fewer of their bytes; checked by the kernel.
+            Some(unsafe { sys::io::readv(fd, cut.iov.as_mut_ptr().cast(), cut.cnt) })
+        },
     ))
 }
 
@@ -47,6 +52,11 @@ pub unsafe extern "C" fn writev(fd: c_int, iov: *const iovec, iovcnt: c_int) -> 
                 // SAFETY: the kernel used the `iovcnt` iovecs and read `n` bytes.
                 unsafe { capture::iov_aux(cap, iov.cast(), iovcnt, *n) };
             }
+        },
+        |n: usize| {
+            let mut cut = crate::header::inject::cut_iov(iov.cast(), iovcnt, n)?;
+            // SAFETY: the caller's buffers, fewer of their bytes; checked by the kernel.
+            Some(unsafe { sys::io::writev(fd, cut.iov.as_mut_ptr().cast(), cut.cnt) })
         },
     ))
 }

@@ -25,6 +25,8 @@ pub unsafe extern "C" fn read(fd: c_int, buf: *mut c_void, count: usize) -> ssiz
                 unsafe { capture::payload(cap, buf, *n) };
             }
         },
+        // SAFETY: as the call, on a prefix of the caller's buffer.
+        |n: usize| (count > n).then(|| unsafe { sys::io::read(fd, buf.cast(), n) }),
     ))
 }
 
@@ -44,6 +46,8 @@ pub unsafe extern "C" fn write(fd: c_int, buf: *const c_void, count: usize) -> s
                 capture::payload_refused(cap, buf, count, r);
             }
         },
+        // SAFETY: as the call, on a prefix of the caller's buffer.
+        |n: usize| (count > n).then(|| unsafe { sys::io::write(fd, buf.cast(), n) }),
     ))
 }
 

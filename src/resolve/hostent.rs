@@ -212,6 +212,21 @@ enum SourceAnswer {
     Range,
 }
 
+/// The answer of a lookup whose DNS source failed with `h_errno` (an
+/// injected resolver fault, `trace::inject`), as glibc's nss_dns and
+/// `getXXbyYY_r` leave it: TRY_AGAIN as a server that does not answer
+/// (UNAVAIL: returns and sets errno EAGAIN), the other codes as a query
+/// answered NOTFOUND (returns 0, errno 0); `*h_errnop` and the thread's
+/// `h_errno` are the code (res_query's).
+pub fn dns_failed(h_errno: i32) -> Answer {
+    let (status, errno) = if h_errno == TRY_AGAIN {
+        (Status::Unavail, libc::EAGAIN)
+    } else {
+        (Status::NotFound, 0)
+    };
+    Answer::Failed(failure(status, Some(h_errno), errno)).with_global(Some(h_errno))
+}
+
 /// glibc's `getXXbyYY_r` ending for a failed status.
 fn failure(status: Status, h_errno: Option<i32>, errno: i32) -> Failure {
     match status {
@@ -730,6 +745,28 @@ mod tests {
     use crate::resolve::files::nsswitch::SourceList;
     use crate::resolve::sources::HostsLineFn;
     use std::vec::Vec;
+
+    #[test]
+    fn injected_dns_failures_as_glibc_leaves_them() {
+        let f = |h| match dns_failed(h) {
+            Answer::Failed(f) => f,
+            Answer::Found(_) => panic!("found"),
+        };
+        // A server that does not answer: UNAVAIL, errno EAGAIN.
+        let t = f(TRY_AGAIN);
+        assert_eq!(
+            (t.ret, t.errno, t.h_errno, t.global_h_errno),
+            (libc::EAGAIN, Some(libc::EAGAIN), Some(TRY_AGAIN), Some(TRY_AGAIN))
+        );
+        // An answered NXDOMAIN / no data: NOTFOUND, 0.
+        for h in [HOST_NOT_FOUND, NO_DATA, NO_RECOVERY] {
+            let n = f(h);
+            assert_eq!(
+                (n.ret, n.errno, n.h_errno, n.global_h_errno),
+                (0, Some(0), Some(h), Some(h))
+            );
+        }
+    }
 
     /// The /etc/hosts of c-tests/resolve/run.sh (the buffer sizes below were
     /// measured with glibc 2.36 against it), and a DNS that answers a few

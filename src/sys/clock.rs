@@ -55,3 +55,35 @@ pub fn sleep_ms(ms: u64) {
         )
     };
 }
+
+/// Sleeps `ns` nanoseconds of `CLOCK_MONOTONIC`, to the end: a signal
+/// handler that interrupts the sleep runs, then the sleep goes on to the
+/// same deadline (an injected delay is one slow call, as the program sees
+/// it). Not a cancellation point. 0 returns at once, with no syscall.
+pub fn sleep_ns_fully(ns: u64) {
+    if ns == 0 {
+        return;
+    }
+    let deadline = monotonic_ns().saturating_add(ns);
+    let ts = libc::timespec {
+        tv_sec: (deadline / 1_000_000_000) as i64,
+        tv_nsec: (deadline % 1_000_000_000) as i64,
+    };
+    loop {
+        // SAFETY: a valid absolute timespec; no remainder with TIMER_ABSTIME.
+        let r = unsafe {
+            super::raw::syscall6(
+                libc::SYS_clock_nanosleep,
+                libc::CLOCK_MONOTONIC as usize,
+                libc::TIMER_ABSTIME as usize,
+                &ts as *const libc::timespec as usize,
+                0,
+                0,
+                0,
+            )
+        };
+        if r != -(libc::EINTR as isize) {
+            return;
+        }
+    }
+}

@@ -71,22 +71,50 @@ pub fn leave_tracer() {
 /// asked of the kernel). Returns the number of bytes copied (short at an
 /// unmapped page).
 pub fn copy_from_self(pid: i32, addr: usize, buf: &mut [u8]) -> Result<usize> {
-    if buf.is_empty() {
+    // SAFETY: `buf` is writable for its length (the kernel writes it).
+    unsafe { vm_copy(libc::SYS_process_vm_readv, pid, buf.as_mut_ptr(), buf.len(), addr) }
+}
+
+/// Copies `buf` to `addr` in this process's own memory through the kernel
+/// (`process_vm_writev`), so that an unmapped or read-only destination is
+/// an error instead of a fault. `pid` as for `copy_from_self`. Returns the
+/// number of bytes copied.
+pub fn copy_to_self(pid: i32, addr: usize, buf: &[u8]) -> Result<usize> {
+    // SAFETY: `buf` is readable for its length (the kernel only reads it).
+    unsafe {
+        vm_copy(
+            libc::SYS_process_vm_writev,
+            pid,
+            buf.as_ptr().cast_mut(),
+            buf.len(),
+            addr,
+        )
+    }
+}
+
+/// `process_vm_readv`/`writev` (`nr`) of `len` bytes between our `local`
+/// buffer and our own address `addr`.
+///
+/// # Safety
+/// `local` is valid for `len` bytes the way `nr` uses it (written by
+/// readv, read by writev); `addr` is checked by the kernel.
+unsafe fn vm_copy(nr: i64, pid: i32, local: *mut u8, len: usize, addr: usize) -> Result<usize> {
+    if len == 0 {
         return Ok(0);
     }
     let local = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
+        iov_base: local.cast(),
+        iov_len: len,
     };
     let remote = libc::iovec {
         iov_base: addr as *mut libc::c_void,
-        iov_len: buf.len(),
+        iov_len: len,
     };
-    // SAFETY: the local iovec is `buf`, writable for its length; the remote
-    // one is only read by the kernel, which checks it against our own mappings.
+    // SAFETY: the local iovec is the caller's contract; the remote one is
+    // checked by the kernel against our own mappings.
     check(unsafe {
         syscall6(
-            libc::SYS_process_vm_readv,
+            nr,
             if pid > 0 { pid } else { getpid() } as usize,
             &local as *const libc::iovec as usize,
             1,

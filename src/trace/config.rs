@@ -16,6 +16,7 @@
 //! | `SOCKSHIM_TRACE_PIDS` | `auto`, `1` (always), `0` (never) | `auto` | `-f`'s `[pid N]` |
 //! | `SOCKSHIM_RECORD` | path of the binary recording; `%p` as above | off | |
 //! | `SOCKSHIM_RECORD_PAYLOAD` | payload bytes kept per call, `0`..=`65536` | `128` | |
+//! | `SOCKSHIM_INJECT` | fault-injection rules, `;`-separated (`trace::inject`) | none | `-e inject=`, `-e fault=` |
 //!
 //! Classes for the filter: `%setup` (socket socketpair bind listen accept
 //! accept4 connect shutdown getsockname getpeername getsockopt setsockopt),
@@ -209,7 +210,9 @@ impl Default for Config {
 }
 
 /// Names of the variables, in the order `Config::from_env` reads them.
-pub static VARIABLES: [&core::ffi::CStr; 11] = [
+/// `SOCKSHIM_INJECT` is last: it is read by `trace::inject`, not here
+/// (`sockshim-trace` sets or removes every one of them).
+pub static VARIABLES: [&core::ffi::CStr; 12] = [
     c"SOCKSHIM_TRACE",
     c"SOCKSHIM_TRACE_FILE",
     c"SOCKSHIM_TRACE_TIME",
@@ -221,6 +224,7 @@ pub static VARIABLES: [&core::ffi::CStr; 11] = [
     c"SOCKSHIM_TRACE_PIDS",
     c"SOCKSHIM_RECORD",
     c"SOCKSHIM_RECORD_PAYLOAD",
+    super::inject::VARIABLE,
 ];
 
 impl Config {

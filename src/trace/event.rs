@@ -45,6 +45,9 @@ pub struct Event<'a> {
     pub data: &'a [u8],
     pub data_total: u64,
     pub aux: &'a [u8],
+    /// The result is an injected fault's (`SOCKSHIM_INJECT`: `error=`,
+    /// `retval=`, or a transfer cut by `short=`), not the call's own.
+    pub injected: bool,
 }
 
 impl<'a> Event<'a> {
@@ -65,6 +68,7 @@ impl<'a> Event<'a> {
             data: &[],
             data_total: 0,
             aux: &[],
+            injected: false,
         }
     }
 

@@ -6,7 +6,9 @@
 //!   "result":...}` (on one line; `result` only where strace prints detail
 //! after the return value; payloads are strings of bytes, each byte as one
 //! character: printable ASCII as is, others as `\u00XX`; a cut payload has
-//! `"...":true` next to it in its object as `<name>_truncated`).
+//! `"...":true` next to it in its object as `<name>_truncated`). A call
+//! whose result was injected (`SOCKSHIM_INJECT`) has `"injected":true`;
+//! the field is absent otherwise.
 
 use super::decode::{self, Descs};
 use super::event::{Event, FdDesc};
@@ -68,6 +70,9 @@ pub fn format_json(ev: &Event, strsize: usize, descs: &Descs, o: &mut Out) {
     if !ev.data.is_empty() || ev.data_total > 0 {
         o.str(",\"data_len\":");
         o.u64(ev.data_total);
+    }
+    if ev.injected {
+        o.str(",\"injected\":true");
     }
     if o.truncated() || o.room() < 2 {
         // Never emit broken JSON: replace the line by a minimal object.

@@ -9,6 +9,7 @@
 //!   through [`sink`]; [`text`] and [`json`] print it.
 //! - [`record`]: the recording's format, and its reader.
 //! - [`fdtable`]: which descriptors are sockets.
+//! - [`inject`]: fault injection (`SOCKSHIM_INJECT`): the rules and their counts.
 //! - [`desccache`], [`diag`]: what `-yy` shows of a socket, as strace
 //!   finds it (the kernel's socket diagnostics) and caches it.
 //! - [`runtime`]: the live tracer's state and the emission of one call;
@@ -32,6 +33,7 @@ pub mod emit;
 pub mod event;
 pub mod fdtable;
 pub mod func;
+pub mod inject;
 pub mod json;
 pub mod live;
 pub mod names;

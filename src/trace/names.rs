@@ -220,6 +220,14 @@ pub fn errno_name(e: i32) -> Option<&'static str> {
     ERRNOS.iter().find(|(x, _, _)| *x == e).map(|(_, n, _)| *n)
 }
 
+/// The errno named `name` (`ECONNREFUSED`, in any case).
+pub(crate) fn errno_by_name(name: &[u8]) -> Option<i32> {
+    ERRNOS
+        .iter()
+        .find(|(_, n, _)| n.as_bytes().eq_ignore_ascii_case(name))
+        .map(|(x, _, _)| *x)
+}
+
 /// glibc's message for errno `e` (`Connection refused`).
 pub fn errno_message(e: i32) -> Option<&'static str> {
     ERRNOS.iter().find(|(x, _, _)| *x == e).map(|(_, _, m)| *m)

@@ -77,7 +77,7 @@ pub(crate) const NI_FLAGS: Names = &Table {
 };
 
 /// `h_errno` values.
-const H_ERRNO: Names = &Table {
+pub(crate) const H_ERRNO: Names = &Table {
     unknown: "",
     entries: &[
         (-1, "NETDB_INTERNAL"),

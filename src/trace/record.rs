@@ -20,7 +20,8 @@
 //!      (written last, release), PAD ^ length for filler, 0 while in progress
 //!   8  u16 kind: 1 call, 2 descriptor
 //! call record (kind 1):
-//!   10 u16 function (`Func::code`)   12 u32 pid   16 u32 tid   20 i32 errno
+//!   10 u16 function (`Func::code`, bits 0..=14; bit 15: the result
+//!      was injected, `Event::injected`)   12 u32 pid   16 u32 tid   20 i32 errno
 //!   24 i64 return   32 u64 start (ns since the epoch)   40 u64 duration (ns)
 //!   48 u64 args[6]  96 u32 len_in   100 u32 len_out  104 u16 addr bytes
 //!   106 u16 aux bytes  108 u32 payload bytes kept   112 u64 payload length
@@ -56,6 +57,10 @@ pub(crate) const KIND_CALL: u16 = 1;
 pub(crate) const KIND_FD: u16 = 2;
 pub(crate) const CALL_FIXED: usize = 120;
 pub(crate) const FD_FIXED: usize = 56;
+/// In a call record's function field: the result was injected. Function
+/// codes are below 64, so the bit was always 0 before it had a meaning:
+/// older recordings read the same (the layout and version are unchanged).
+pub(crate) const FUNC_INJECTED: u16 = 1 << 15;
 
 pub(crate) fn align8(n: usize) -> usize {
     (n + 7) & !7
@@ -92,7 +97,8 @@ pub(crate) fn encode_call(ev: &Event, data_len: usize) -> ([u8; CALL_FIXED], usi
     let b = &mut buf;
     put(b, 0, &(total as u32).to_le_bytes());
     put(b, 8, &KIND_CALL.to_le_bytes());
-    put(b, 10, &ev.func.code().to_le_bytes());
+    let injected = if ev.injected { FUNC_INJECTED } else { 0 };
+    put(b, 10, &(ev.func.code() | injected).to_le_bytes());
     put(b, 12, &ev.pid.to_le_bytes());
     put(b, 16, &ev.tid.to_le_bytes());
     put(b, 20, &ev.errno.to_le_bytes());
@@ -293,7 +299,8 @@ impl<'a> Reader<'a> {
     fn decode(&self, rec: &'a [u8]) -> Option<Record<'a>> {
         match u16_at(rec, 8) {
             KIND_CALL => {
-                let func = Func::from_code(u16_at(rec, 10))?;
+                let code = u16_at(rec, 10);
+                let func = Func::from_code(code & !FUNC_INJECTED)?;
                 let addr_len = usize::from(u16_at(rec, 104));
                 let aux_len = usize::from(u16_at(rec, 106));
                 let data_len = u32_at(rec, 108) as usize;
@@ -321,6 +328,7 @@ impl<'a> Reader<'a> {
                     aux,
                     data,
                     data_total: u64_at(rec, 112),
+                    injected: code & FUNC_INJECTED != 0,
                 }))
             }
             KIND_FD => {
@@ -432,6 +440,35 @@ mod tests {
     fn commit(file: &mut [u8], at: usize) {
         let len = u32::from_le_bytes(file[at..at + 4].try_into().unwrap());
         file[at + 4..at + 8].copy_from_slice(&(COMMIT ^ len).to_le_bytes());
+    }
+
+    #[test]
+    fn injected_flag_in_the_function_field() {
+        let mut file = vec![0u8; 1024];
+        file[..HEADER_SIZE].copy_from_slice(&encode_header(7, 99));
+        let mut ev = Event::new(Func::Connect);
+        ev.ret = -1;
+        ev.errno = 111;
+        let mut pos = HEADER_SIZE;
+        for injected in [true, false] {
+            ev.injected = injected;
+            let (fixed, total) = encode_call(&ev, 0);
+            file[pos..pos + CALL_FIXED].copy_from_slice(&fixed);
+            // The flag is bit 15 of the function word; the code is intact.
+            let word = u16::from_le_bytes([file[pos + 10], file[pos + 11]]);
+            assert_eq!(word, Func::Connect.code() | if injected { 0x8000 } else { 0 });
+            commit(&mut file, pos);
+            pos += total;
+        }
+        file[OFF_NEXT..OFF_NEXT + 8].copy_from_slice(&(pos as u64).to_le_bytes());
+        let got: Vec<(Func, bool)> = records(&file)
+            .unwrap()
+            .filter_map(|r| match r {
+                Record::Call(e) => Some((e.func, e.injected)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(got, [(Func::Connect, true), (Func::Connect, false)]);
     }
 
     #[test]

@@ -27,6 +27,8 @@ use crate::sys;
 const TEXT: u32 = 1;
 const JSON: u32 = 2;
 const RECORD: u32 = 4;
+/// Fault injection (`trace::inject`): calls a rule names take the slow path.
+const INJECT: u32 = 8;
 
 /// What is on; 0 when tracing is off (the one load of the disabled path).
 static ON: AtomicU32 = AtomicU32::new(0);
@@ -53,6 +55,19 @@ pub(crate) const LINE_MAX: usize = 4096;
 #[inline(always)]
 pub fn enabled() -> bool {
     ON.load(Relaxed) != 0
+}
+
+/// True when anything is traced (not only injected): the descriptor
+/// table is kept, and outputs are open.
+#[inline(always)]
+pub fn tracing() -> bool {
+    ON.load(Relaxed) & (TEXT | JSON | RECORD) != 0
+}
+
+/// Turns fault injection on (the constructor, after `init`, once the
+/// rules are installed).
+pub fn start_injecting() {
+    ON.fetch_or(INJECT, Release);
 }
 
 /// True when `f` is to be reported (the filter).
@@ -157,7 +172,7 @@ pub fn init(cfg: &Config) {
 /// thread): new pid, new thread id, and for per-process (`%p`) files,
 /// drop the parent's and open our own at the first traced call.
 pub fn after_fork_child() {
-    if ON.load(Relaxed) == 0 {
+    if !tracing() {
         return;
     }
     if !dest::sandboxed() {

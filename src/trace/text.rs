@@ -71,6 +71,10 @@ pub fn format_line(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
     }
     o.str("= ");
     put_return(ev, opts, descs, o);
+    if ev.injected {
+        // strace's mark for a tampered call, before the duration.
+        o.str(" (INJECTED)");
+    }
     if opts.duration {
         o.str(" <");
         o.u64(ev.dur_ns / 1_000_000_000);
@@ -505,17 +509,47 @@ mod tests {
         s
     }
 
+    /// `connect(3, {127.0.0.1:8080}, 16)` refused.
+    fn refused_connect(a: &[u8]) -> Event<'_> {
+        let mut ev = Event::new(Func::Connect);
+        ev.args = [3, 0x7ffd0000, 16, 0, 0, 0];
+        ev.addr = a;
+        ev.ret = -1;
+        ev.errno = 111;
+        ev
+    }
+
     #[test]
     fn connect_refused_like_strace() {
         let a = sin(8080, [127, 0, 0, 1]);
-        let mut ev = Event::new(Func::Connect);
-        ev.args = [3, 0x7ffd0000, 16, 0, 0, 0];
-        ev.addr = &a;
-        ev.ret = -1;
-        ev.errno = 111;
+        let ev = refused_connect(&a);
         assert_eq!(
             line(&ev, &TextOptions::default(), &Descs::default()),
             "connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)\n"
+        );
+    }
+
+    #[test]
+    fn injected_calls_marked_like_strace() {
+        let a = sin(8080, [127, 0, 0, 1]);
+        let mut ev = refused_connect(&a);
+        ev.injected = true;
+        ev.dur_ns = 2_000;
+        let opts = TextOptions {
+            duration: true,
+            ..TextOptions::default()
+        };
+        // strace -T -e inject=connect:error=ECONNREFUSED: the mark, then the time.
+        assert_eq!(
+            line(&ev, &opts, &Descs::default()),
+            "connect(3, {sa_family=AF_INET, sin_port=htons(8080), sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused) (INJECTED) <0.000002>\n"
+        );
+        let mut ev = Event::new(Func::Listen);
+        ev.args = [3, 5, 0, 0, 0, 0];
+        ev.injected = true;
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &Descs::default()),
+            "listen(3, 5)                            = 0 (INJECTED)\n"
         );
     }
 

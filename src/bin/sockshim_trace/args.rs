@@ -38,6 +38,9 @@ pub struct Format {
     pub trace_set: Option<String>,
     /// `--json`: JSON lines instead of strace's text.
     pub json: bool,
+    /// `-e inject=RULE` / `-e fault=RULE` (repeatable): checked rules in
+    /// `SOCKSHIM_INJECT`'s syntax, in order (running only).
+    pub inject: Vec<String>,
 }
 
 impl Default for Format {
@@ -49,6 +52,7 @@ impl Default for Format {
             strsize: DEFAULT_STRSIZE,
             trace_set: None,
             json: false,
+            inject: Vec::new(),
         }
     }
 }
@@ -159,7 +163,10 @@ fn shared_value(format: &mut Format, c: char, value: OsString) -> Result<(), Usa
     let text = value.to_string_lossy();
     match c {
         's' => format.strsize = parse_strsize(&text)?,
-        _ => format.trace_set = Some(parse_expr(&text)?),
+        _ => match parse_expr(&text)? {
+            Expr::Trace(set) => format.trace_set = Some(set),
+            Expr::Inject(rules) => format.inject.push(rules),
+        },
     }
     Ok(())
 }
@@ -172,19 +179,35 @@ fn parse_strsize(text: &str) -> Result<u32, UsageError> {
     }
 }
 
-/// `-e EXPR`: `trace=SET` or a bare `SET` (strace's shorthand for trace=SET).
-/// The other qualifiers strace knows (`signal=`, `read=`, ...) have nothing to
-/// act on here.
-fn parse_expr(text: &str) -> Result<String, UsageError> {
+/// What one `-e EXPR` says.
+enum Expr {
+    Trace(String),
+    /// Rules for `SOCKSHIM_INJECT`.
+    Inject(String),
+}
+
+/// `-e EXPR`: `trace=SET` or a bare `SET` (strace's shorthand for
+/// trace=SET), `inject=RULE` or `fault=RULE`. The other qualifiers strace
+/// knows (`signal=`, `read=`, ...) have nothing to act on here.
+fn parse_expr(text: &str) -> Result<Expr, UsageError> {
     let set = match text.split_once('=') {
         Some(("trace", set)) => set,
-        Some((qualifier, _)) => return err(format!("-e {qualifier}=... is not supported (only trace=SET)")),
+        Some((q @ ("inject" | "fault"), rules)) => {
+            return crate::env::normalize_rules(rules, q == "fault")
+                .map(Expr::Inject)
+                .map_err(UsageError)
+        }
+        Some((qualifier, _)) => {
+            return err(format!(
+                "-e {qualifier}=... is not supported (only trace=SET, inject=RULE, fault=RULE)"
+            ))
+        }
         None => text,
     };
     if set.is_empty() {
         return err(format!("invalid -e argument: '{text}'"));
     }
-    Ok(set.to_string())
+    Ok(Expr::Trace(set.to_string()))
 }
 
 fn parse_run(args: Vec<OsString>) -> Result<Invocation, UsageError> {
@@ -214,9 +237,11 @@ fn parse_run(args: Vec<OsString>) -> Result<Invocation, UsageError> {
                 "summary-only" if attached.is_none() => opts.summary = true,
                 "pcap" => opts.pcap = Some(words.value(attached.unwrap_or(""), "pcap")?),
                 "trace" => {
-                    opts.format.trace_set = Some(parse_expr(
-                        &words.value(attached.unwrap_or(""), "trace")?.to_string_lossy(),
-                    )?)
+                    let set = words.value(attached.unwrap_or(""), "trace")?;
+                    match parse_expr(&set.to_string_lossy())? {
+                        Expr::Trace(set) => opts.format.trace_set = Some(set),
+                        Expr::Inject(_) => return err("--trace takes a SET; faults are -e inject=RULE"),
+                    }
                 }
                 "string-limit" => {
                     opts.format.strsize =
@@ -313,6 +338,9 @@ fn parse_decode(args: Vec<OsString>) -> Result<Invocation, UsageError> {
             }
         }
     }
+    if !opts.format.inject.is_empty() {
+        return err("-e inject= and -e fault= apply to running a program, not to decode");
+    }
     let mut files = files.into_iter();
     let Some(file) = files.next() else {
         return err("decode must have FILE");
@@ -383,6 +411,36 @@ mod tests {
         assert_eq!(run(&["-tttt", "prog"]).format.timestamps, 3);
         assert_eq!(run(&["-oout", "-cs", "7", "prog"]).output, Some("out".into()));
         assert!(run(&["-c", "prog"]).summary);
+    }
+
+    #[test]
+    fn inject_and_fault_rules() {
+        let o = run(&[
+            "-e",
+            "inject=connect:error=ECONNREFUSED:when=1..2",
+            "-e",
+            "fault=network:when=3",
+            "p",
+        ]);
+        assert_eq!(
+            o.format.inject,
+            ["connect:error=ECONNREFUSED:when=1..2", "%network:when=3:error=ENOSYS"]
+        );
+        assert_eq!(o.format.trace_set, None);
+        assert_eq!(
+            run(&["-einject=send:short=1;recv:short=2", "p"]).format.inject,
+            ["send:short=1;recv:short=2"]
+        );
+        assert_eq!(
+            run(&["-e", "fault=connect:error=EIO", "p"]).format.inject,
+            ["connect:error=EIO"]
+        );
+        let e = usage(&["-e", "inject=connect:when=0:error=EIO", "p"]);
+        assert!(e.contains("bad part 'when=0'"), "{e}");
+        assert!(usage(&["-e", "inject=connect", "p"]).contains("needs error="));
+        assert!(usage(&["-e", "fault=connect:retval=1", "p"]).contains("'retval=1'"));
+        assert!(usage(&["-e", "inject=bogus:error=EIO", "p"]).contains("'bogus' in -e inject="));
+        assert!(usage(&["decode", "-e", "inject=connect:error=EIO", "f"]).contains("not to decode"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::ffi::{OsStr, OsString};
 
 use sockshim::trace::config::{self, VARIABLES};
+use sockshim::trace::inject;
 
 use crate::args::Format;
 
@@ -84,6 +85,8 @@ pub fn variables(format: &Format, to: &Destinations<'_>) -> Result<Vec<Variable>
         format.strsize.clamp(RECORD_PAYLOAD_DEFAULT, RECORD_PAYLOAD_MAX)
     };
     set("SOCKSHIM_RECORD_PAYLOAD", Some(payload.to_string().into()));
+    let rules = (!format.inject.is_empty()).then(|| format.inject.join(";").into());
+    set("SOCKSHIM_INJECT", rules);
     debug_assert!(VARIABLES
         .iter()
         .all(|v| vars.iter().any(|(n, _)| v.to_bytes() == n.as_bytes())));
@@ -128,6 +131,33 @@ pub fn normalize_filter(set: &str) -> Result<String, String> {
         items.push("none".to_string());
     }
     Ok(format!("{negate}{}", items.join(",")))
+}
+
+/// `-e inject=RULES` / `-e fault=RULES` (`;` between rules) in
+/// `SOCKSHIM_INJECT`'s spelling, checked by the library's own parser: each
+/// rule's SET as `-e trace=` spells it (`normalize_filter`), and a fault=
+/// rule without `error=` made `error=ENOSYS` (strace's default).
+pub fn normalize_rules(rules: &str, fault: bool) -> Result<String, String> {
+    let q = if fault { "fault" } else { "inject" };
+    let mut out = Vec::new();
+    for rule in rules.split(';') {
+        let (set, tokens) = rule.split_once(':').unwrap_or((rule, ""));
+        let set = normalize_filter(set).map_err(|e| e.replace("-e trace=", &format!("-e {q}=")))?;
+        let mut text = if tokens.is_empty() {
+            set
+        } else {
+            format!("{set}:{tokens}")
+        };
+        if let Err(e) = inject::check_rule(text.as_bytes(), fault) {
+            let part = String::from_utf8_lossy(e.part);
+            return Err(format!("invalid -e {q}= rule '{rule}': bad part '{part}': {}", e.why));
+        }
+        if fault && !tokens.split(':').any(|t| t.starts_with("error=")) {
+            text.push_str(":error=ENOSYS");
+        }
+        out.push(text);
+    }
+    Ok(out.join(";"))
 }
 
 /// Seconds east of UTC now, for `-t`/`-tt` (the library prints local time

@@ -65,6 +65,8 @@ pub unsafe extern "C" fn getaddrinfo(
         || unsafe { lookup(node, service, hints, res) },
         // SAFETY: getaddrinfo's arguments after it returned `code`.
         |cap, &code| unsafe { addrinfo_event(cap, node, service, hints, res, code) },
+        // An injected EAI code: returned, `*res` untouched (as glibc on failure).
+        Some,
     )
 }
 

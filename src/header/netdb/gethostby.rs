@@ -280,6 +280,9 @@ pub unsafe extern "C" fn gethostbyname2_r(
         || unsafe { by_name2_r(name, af, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
         |cap, &rc| unsafe { hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
+        // An injected h_errno: as glibc when the DNS source fails so.
+        // SAFETY: the caller's pointers.
+        |h| Some(unsafe { finish_r(core_hostent::dns_failed(h), &[], ret, buf, buflen, result, h_errnop) }),
     )
     .ret
 }
@@ -300,6 +303,9 @@ pub unsafe extern "C" fn gethostbyname_r(
         || unsafe { by_name2_r(name, libc::AF_INET, ret, buf, buflen, result, h_errnop) },
         // SAFETY: the name passed and the call's result pointers.
         |cap, &rc| unsafe { hostent_r_event(cap, name, ptr::null(), 0, result, rc) },
+        // An injected h_errno: as glibc when the DNS source fails so.
+        // SAFETY: the caller's pointers.
+        |h| Some(unsafe { finish_r(core_hostent::dns_failed(h), &[], ret, buf, buflen, result, h_errnop) }),
     )
     .ret
 }
@@ -327,6 +333,9 @@ pub unsafe extern "C" fn gethostbyaddr_r(
         },
         // SAFETY: the address passed (`len` bytes) and the call's result pointers.
         |cap, &rc| unsafe { hostent_r_event(cap, ptr::null(), addr, len, result, rc) },
+        // An injected h_errno: as glibc when the DNS source fails so.
+        // SAFETY: the caller's pointers.
+        |h| Some(unsafe { finish_r(core_hostent::dns_failed(h), &[], ret, buf, buflen, result, h_errnop) }),
     )
     .ret
 }
@@ -350,6 +359,8 @@ pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut 
         || unsafe { by_name2(Static::Gethostbyname2, name, af) },
         // SAFETY: the name passed and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
+        // An injected h_errno: as glibc when the DNS source fails so.
+        |h| Some(finish_static(Static::Gethostbyname2, core_hostent::dns_failed(h), &[])),
     )
 }
 
@@ -362,6 +373,8 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
         || unsafe { by_name2(Static::Gethostbyname, name, libc::AF_INET) },
         // SAFETY: the name passed and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
+        // An injected h_errno: as glibc when the DNS source fails so.
+        |h| Some(finish_static(Static::Gethostbyname, core_hostent::dns_failed(h), &[])),
     )
 }
 
@@ -378,6 +391,8 @@ pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int)
         },
         // SAFETY: the address passed (`len` bytes) and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, ptr::null(), addr, len, he) },
+        // An injected h_errno: as glibc when the DNS source fails so.
+        |h| Some(finish_static(Static::Gethostbyaddr, core_hostent::dns_failed(h), &[])),
     )
 }
 

@@ -100,6 +100,8 @@ pub unsafe extern "C" fn getnameinfo(
         || unsafe { name_info(sa, salen, host, hostlen, serv, servlen, flags) },
         // SAFETY: getnameinfo's arguments after it returned `code`.
         |cap, &code| unsafe { nameinfo_event(cap, sa.cast(), salen, host, hostlen, serv, servlen, flags, code) },
+        // An injected EAI code: returned, the buffers untouched.
+        Some,
     )
 }
 
