@@ -20,6 +20,30 @@ BUILD=$ROOT/build/trace
 # on GROUP: GROUP is selected (GROUPS_ON)
 on() { case $GROUPS_ON in *" $1 "*) return 0 ;; esac; return 1; }
 
+# scratch PREFIX KEEPVAR: a fresh scratch directory in $tmp, and an empty
+# bgpids (background processes the suite starts); at exit, or on HUP, INT
+# or TERM, each of them still alive is stopped (its process group when it
+# leads one, else it and its children) and the directory removed, unless
+# the variable named KEEPVAR is 1.
+scratch() {
+	tmp=$(mktemp -d "/tmp/$1.XXXXXX") || bail "mktemp failed"
+	bgpids=()
+	SCRATCH_KEEP=$2
+	trap scratch_cleanup EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+scratch_cleanup() {
+	local p
+	for p in "${bgpids[@]+"${bgpids[@]}"}"; do
+		kill -0 "$p" 2>/dev/null || continue
+		kill -TERM -- "-$p" 2>/dev/null || { pkill -TERM -P "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; }
+	done
+	wait 2>/dev/null
+	if [ "${!SCRATCH_KEEP:-0}" = 1 ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
+}
+
 # build_progs: every progs/*.c into $BUILD that is missing or older than
 # its source
 build_progs() {

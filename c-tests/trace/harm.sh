@@ -78,20 +78,7 @@ unset SOCKSHIM_TRACE SOCKSHIM_TRACE_FILE SOCKSHIM_TRACE_TIME SOCKSHIM_TRACE_UTC_
 # A program killed by SIGBUS or SIGXFSZ dumps no core into the scratch dir.
 ulimit -c 0
 
-tmp=$(mktemp -d /tmp/sockshim-harm.XXXXXX) || bail "mktemp failed"
-bgpids=()
-cleanup() {
-	local p
-	for p in "${bgpids[@]+"${bgpids[@]}"}"; do
-		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	if [ "${HARM_KEEP:-0}" = 1 ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+scratch sockshim-harm HARM_KEEP
 
 build_progs
 

@@ -52,20 +52,7 @@ for p in echod_poll echo_client echod6 echo6 echod_unix echo_unix; do
 	[ -x "$SAMPLES/$p" ] || bail "$SAMPLES/$p missing: run make samples"
 done
 
-tmp=$(mktemp -d /tmp/sockshim-pcap.XXXXXX) || bail "mktemp failed"
-bgpids=()
-cleanup() {
-	local p
-	for p in "${bgpids[@]+"${bgpids[@]}"}"; do
-		kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	if [ "${PCAP_KEEP:-0}" = 1 ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+scratch sockshim-pcap PCAP_KEEP
 
 build_progs
 build_cli "$tmp/cli-build.log"

@@ -61,20 +61,7 @@ if ! command -v strace >/dev/null 2>&1; then
 		bail "needs strace (apt-get install strace)"
 fi
 
-tmp=$(mktemp -d /tmp/sockshim-trace.XXXXXX) || bail "mktemp failed"
-bgpids=()
-cleanup() {
-	local p
-	for p in "${bgpids[@]+"${bgpids[@]}"}"; do
-		kill -0 "$p" 2>/dev/null && { pkill -TERM -P "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; }
-	done
-	wait 2>/dev/null
-	if [ "${TRACE_KEEP:-0}" = 1 ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+scratch sockshim-trace TRACE_KEEP
 
 build_progs
 build_cli "$tmp/cli-build.log"

@@ -52,20 +52,7 @@ for tool in timeout cc cmp grep sed awk mktemp; do
 	command -v "$tool" >/dev/null 2>&1 || bail "needs $tool"
 done
 
-tmp=$(mktemp -d /tmp/sockshim-sandbox.XXXXXX) || bail "mktemp failed"
-bgpids=()	# background processes started here: each is its own process group
-cleanup() {
-	local p
-	for p in "${bgpids[@]+"${bgpids[@]}"}"; do
-		kill -0 "$p" 2>/dev/null && { kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null; }
-	done
-	wait 2>/dev/null
-	if [ "${SANDBOX_KEEP:-0}" = 1 ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+scratch sockshim-sandbox SANDBOX_KEEP
 
 PROG=$BUILD/sandbox
 build_progs
