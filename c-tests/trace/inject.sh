@@ -297,6 +297,13 @@ if on delay; then
 	done
 	us=$(pre -- "$PROG" time)
 	check "$([ "${us:-999999}" -lt 200000 ]; echo $?)" "without the rule the call takes ${us:-?} us (< 200000: the check above can fail)"
+	# strace's marks (strace -e inject=close:delay_enter=1000 prints "= 0
+	# (DELAYED)"; with retval= too "= 0 (INJECTED) (DELAYED)").
+	timeout -k 2 "$TMO" "$CLI" -o "$tmp/delay.trace" -e trace=setsockopt -e inject=setsockopt:delay_enter=1ms "$PROG" time >/dev/null
+	timeout -k 2 "$TMO" "$CLI" -o "$tmp/delay2.trace" -e trace=setsockopt -e inject=setsockopt:retval=0:delay_exit=1ms "$PROG" time >/dev/null
+	check "$(grep -q '^setsockopt(.*) = 0 (DELAYED)$' "$tmp/delay.trace" && ! grep -q INJECTED "$tmp/delay.trace" &&
+		grep -q '^setsockopt(.*) = 0 (INJECTED) (DELAYED)$' "$tmp/delay2.trace"; echo $?)" \
+		"delay: the trace marks a delayed call (DELAYED), and one also given its result (INJECTED) (DELAYED), as strace"
 	# rate=: 400000 bytes at 1 MB/s is 0.4 s of pauses at least; generous above.
 	got=$(pre -- "$PROG" bulk 400000)
 	ms=${got##*ms=}

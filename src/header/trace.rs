@@ -222,8 +222,8 @@ pub(crate) fn traced<'a, T: RetVal>(
     if outer {
         sys::proc::leave_tracer();
     }
-    let (r, injected) = match fault {
-        None => (syscall(), false),
+    let (r, injected, delayed) = match fault {
+        None => (syscall(), false, false),
         Some(f) => perform(func, f, args[0] as c_int, syscall, short),
     };
     let end = if report { sys::clock::realtime_ns() } else { 0 };
@@ -254,6 +254,7 @@ pub(crate) fn traced<'a, T: RetVal>(
             data_total: cap.data_total,
             aux: cap.aux.as_slice(),
             injected,
+            delayed,
         };
         if describe {
             emit::emit_described(&ev, desc_arg.as_ref());
@@ -337,15 +338,16 @@ impl<'a> CallSelectors<'a> {
 /// Does an injected call: the delays around it, and instead of it the
 /// injected error, return value or reset (of socket `fd`, the first
 /// argument), or it on at most `short=` bytes; after a data call, the
-/// `rate=` pause for the bytes it moved. True with the result when it is
-/// not what the call itself gave.
+/// `rate=` pause for the bytes it moved. With the result: whether it is
+/// not what the call itself gave (strace's `INJECTED`), and whether a delay
+/// or pause held the call back (`DELAYED`).
 fn perform<T: RetVal>(
     func: Func,
     f: Fault,
     fd: c_int,
     syscall: impl FnOnce() -> Result<T>,
     short: impl FnOnce(usize) -> Option<Result<T>>,
-) -> (Result<T>, bool) {
+) -> (Result<T>, bool, bool) {
     sys::clock::sleep_ns_fully(f.delay_enter_ns);
     let out = match f.action {
         Action::Errno(e) => (Err(Errno(e)), true),
@@ -371,8 +373,9 @@ fn perform<T: RetVal>(
         }
         _ => 0,
     };
-    sys::clock::sleep_ns_fully(f.pace_ns(moved).saturating_add(f.delay_exit_ns));
-    out
+    let after = f.pace_ns(moved).saturating_add(f.delay_exit_ns);
+    sys::clock::sleep_ns_fully(after);
+    (out.0, out.1, f.delay_enter_ns > 0 || after > 0)
 }
 
 /// The seam for name resolution (`getaddrinfo getnameinfo gethostbyname
@@ -428,20 +431,20 @@ pub(crate) fn resolution_traced<'a, T>(
         sys::proc::leave_tracer();
     }
     let start = if report { sys::clock::realtime_ns() } else { 0 };
-    let (out, injected) = match fault {
-        None => (body(), false),
+    let (out, injected, delayed) = match fault {
+        None => (body(), false, false),
         Some(f) => {
             sys::clock::sleep_ns_fully(f.delay_enter_ns);
             let code = match f.action {
                 Action::Eai(c) | Action::Herrno(c) => Some(c),
                 _ => None,
             };
-            let out = match code.and_then(fail) {
+            let (out, injected) = match code.and_then(fail) {
                 Some(failed) => (failed, true),
                 None => (body(), false),
             };
             sys::clock::sleep_ns_fully(f.delay_exit_ns);
-            out
+            (out, injected, f.delay_enter_ns > 0 || f.delay_exit_ns > 0)
         }
     };
     if !report {
@@ -469,6 +472,7 @@ pub(crate) fn resolution_traced<'a, T>(
             data_total: 0,
             aux: cap.aux.as_slice(),
             injected,
+            delayed,
         };
         runtime::emit(&ev, &Descs::default());
         sys::proc::leave_tracer();

@@ -48,6 +48,9 @@ pub struct Event<'a> {
     /// The result is an injected fault's (`SOCKSHIM_INJECT`: `error=`,
     /// `retval=`, or a transfer cut by `short=`), not the call's own.
     pub injected: bool,
+    /// An injected delay held the call back (`delay_enter=`, `delay_exit=`,
+    /// a `rate=` pause): strace's `(DELAYED)`.
+    pub delayed: bool,
 }
 
 impl<'a> Event<'a> {
@@ -69,6 +72,7 @@ impl<'a> Event<'a> {
             data_total: 0,
             aux: &[],
             injected: false,
+            delayed: false,
         }
     }
 

@@ -7,8 +7,9 @@
 //! after the return value; payloads are strings of bytes, each byte as one
 //! character: printable ASCII as is, others as `\u00XX`; a cut payload has
 //! `"...":true` next to it in its object as `<name>_truncated`). A call
-//! whose result was injected (`SOCKSHIM_INJECT`) has `"injected":true`;
-//! the field is absent otherwise.
+//! whose result was injected (`SOCKSHIM_INJECT`) has `"injected":true`, one
+//! an injected delay held back `"delayed":true`; the fields are absent
+//! otherwise.
 
 use super::decode::{self, Descs};
 use super::event::{Event, FdDesc};
@@ -73,6 +74,9 @@ pub fn format_json(ev: &Event, strsize: usize, descs: &Descs, o: &mut Out) {
     }
     if ev.injected {
         o.str(",\"injected\":true");
+    }
+    if ev.delayed {
+        o.str(",\"delayed\":true");
     }
     if o.truncated() || o.room() < 2 {
         // Never emit broken JSON: replace the line by a minimal object.

@@ -20,8 +20,9 @@
 //!      (written last, release), PAD ^ length for filler, 0 while in progress
 //!   8  u16 kind: 1 call, 2 descriptor
 //! call record (kind 1):
-//!   10 u16 function (`Func::code`, bits 0..=14; bit 15: the result
-//!      was injected, `Event::injected`)   12 u32 pid   16 u32 tid   20 i32 errno
+//!   10 u16 function (`Func::code`, bits 0..=13; bit 15: the result
+//!      was injected, `Event::injected`; bit 14: an injected delay held the
+//!      call back, `Event::delayed`)   12 u32 pid   16 u32 tid   20 i32 errno
 //!   24 i64 return   32 u64 start (ns since the epoch)   40 u64 duration (ns)
 //!   48 u64 args[6]  96 u32 len_in   100 u32 len_out  104 u16 addr bytes
 //!   106 u16 aux bytes  108 u32 payload bytes kept   112 u64 payload length
@@ -61,6 +62,9 @@ pub(crate) const FD_FIXED: usize = 56;
 /// codes are below 64, so the bit was always 0 before it had a meaning:
 /// older recordings read the same (the layout and version are unchanged).
 pub(crate) const FUNC_INJECTED: u16 = 1 << 15;
+/// In the same field: an injected delay held the call back (the same
+/// reasoning: a bit that was always 0).
+pub(crate) const FUNC_DELAYED: u16 = 1 << 14;
 
 pub(crate) fn align8(n: usize) -> usize {
     (n + 7) & !7
@@ -98,7 +102,8 @@ pub(crate) fn encode_call(ev: &Event, data_len: usize) -> ([u8; CALL_FIXED], usi
     put(b, 0, &(total as u32).to_le_bytes());
     put(b, 8, &KIND_CALL.to_le_bytes());
     let injected = if ev.injected { FUNC_INJECTED } else { 0 };
-    put(b, 10, &(ev.func.code() | injected).to_le_bytes());
+    let delayed = if ev.delayed { FUNC_DELAYED } else { 0 };
+    put(b, 10, &(ev.func.code() | injected | delayed).to_le_bytes());
     put(b, 12, &ev.pid.to_le_bytes());
     put(b, 16, &ev.tid.to_le_bytes());
     put(b, 20, &ev.errno.to_le_bytes());
@@ -300,7 +305,7 @@ impl<'a> Reader<'a> {
         match u16_at(rec, 8) {
             KIND_CALL => {
                 let code = u16_at(rec, 10);
-                let func = Func::from_code(code & !FUNC_INJECTED)?;
+                let func = Func::from_code(code & !(FUNC_INJECTED | FUNC_DELAYED))?;
                 let addr_len = usize::from(u16_at(rec, 104));
                 let aux_len = usize::from(u16_at(rec, 106));
                 let data_len = u32_at(rec, 108) as usize;
@@ -329,6 +334,7 @@ impl<'a> Reader<'a> {
                     data,
                     data_total: u64_at(rec, 112),
                     injected: code & FUNC_INJECTED != 0,
+                    delayed: code & FUNC_DELAYED != 0,
                 }))
             }
             KIND_FD => {
@@ -450,25 +456,29 @@ mod tests {
         ev.ret = -1;
         ev.errno = 111;
         let mut pos = HEADER_SIZE;
-        for injected in [true, false] {
+        let marks = [(true, false), (false, false), (false, true), (true, true)];
+        for (injected, delayed) in marks {
             ev.injected = injected;
+            ev.delayed = delayed;
             let (fixed, total) = encode_call(&ev, 0);
             file[pos..pos + CALL_FIXED].copy_from_slice(&fixed);
-            // The flag is bit 15 of the function word; the code is intact.
+            // The flags are bits 15 and 14 of the function word; the code is intact.
             let word = u16::from_le_bytes([file[pos + 10], file[pos + 11]]);
-            assert_eq!(word, Func::Connect.code() | if injected { 0x8000 } else { 0 });
+            let flags = if injected { 0x8000 } else { 0 } | if delayed { 0x4000 } else { 0 };
+            assert_eq!(word, Func::Connect.code() | flags);
             commit(&mut file, pos);
             pos += total;
         }
         file[OFF_NEXT..OFF_NEXT + 8].copy_from_slice(&(pos as u64).to_le_bytes());
-        let got: Vec<(Func, bool)> = records(&file)
+        let got: Vec<(Func, bool, bool)> = records(&file)
             .unwrap()
             .filter_map(|r| match r {
-                Record::Call(e) => Some((e.func, e.injected)),
+                Record::Call(e) => Some((e.func, e.injected, e.delayed)),
                 _ => None,
             })
             .collect();
-        assert_eq!(got, [(Func::Connect, true), (Func::Connect, false)]);
+        let want: Vec<(Func, bool, bool)> = marks.iter().map(|&(i, d)| (Func::Connect, i, d)).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -71,9 +71,12 @@ pub fn format_line(ev: &Event, opts: &TextOptions, descs: &Descs, o: &mut Out) {
     }
     o.str("= ");
     put_return(ev, opts, descs, o);
+    // strace's marks for a tampered call, before the duration.
     if ev.injected {
-        // strace's mark for a tampered call, before the duration.
         o.str(" (INJECTED)");
+    }
+    if ev.delayed {
+        o.str(" (DELAYED)");
     }
     if opts.duration {
         o.str(" <");
@@ -550,6 +553,18 @@ mod tests {
         assert_eq!(
             line(&ev, &TextOptions::default(), &Descs::default()),
             "listen(3, 5)                            = 0 (INJECTED)\n"
+        );
+        // strace -e inject=close:retval=0:delay_enter=1000 prints
+        // "= 0 (INJECTED) (DELAYED)"; a delay alone "= 0 (DELAYED)".
+        ev.delayed = true;
+        assert_eq!(
+            line(&ev, &opts, &Descs::default()),
+            "listen(3, 5)                            = 0 (INJECTED) (DELAYED) <0.000000>\n"
+        );
+        ev.injected = false;
+        assert_eq!(
+            line(&ev, &TextOptions::default(), &Descs::default()),
+            "listen(3, 5)                            = 0 (DELAYED)\n"
         );
     }
 
