@@ -69,10 +69,16 @@ pub(crate) fn addr_in<T>(cap: &mut Cap, addr: *const c_void, len: u32, r: &Resul
 /// pointer, as a local variable of a caller does). Otherwise it stays
 /// unknown and the trace shows the length the kernel wrote back.
 pub(crate) fn len_before(cap: &mut Cap, len: *const u32) {
-    let mut b = [0u8; 4];
-    if sys::proc::read_own_stack(len as usize, &mut b) {
-        cap.len_in = u32::from_ne_bytes(b);
+    if let Some(v) = own_stack_u32(len as usize) {
+        cap.len_in = v;
     }
+}
+
+/// The `u32` at `addr` when it lies on the calling thread's own stack
+/// (`sys::proc::read_own_stack`: no system call, no risk of a fault).
+fn own_stack_u32(addr: usize) -> Option<u32> {
+    let mut b = [0u8; 4];
+    sys::proc::read_own_stack(addr, &mut b).then(|| u32::from_ne_bytes(b))
 }
 
 /// After a successful value-result call: `*len`, and the address the
@@ -193,12 +199,7 @@ pub(crate) const ROOM_UNKNOWN: u32 = u32::MAX;
 /// `ROOM_UNKNOWN` otherwise.
 pub(crate) fn name_room(msg: *const libc::msghdr) -> u32 {
     let at = (msg as usize).wrapping_add(core::mem::offset_of!(libc::msghdr, msg_namelen));
-    let mut b = [0u8; 4];
-    if sys::proc::read_own_stack(at, &mut b) {
-        u32::from_ne_bytes(b)
-    } else {
-        ROOM_UNKNOWN
-    }
+    own_stack_u32(at).unwrap_or(ROOM_UNKNOWN)
 }
 
 /// The name of a successful message call, copied into `out`; its length.

@@ -43,7 +43,7 @@
 
 use core::ops::ControlFlow;
 
-use super::dns::name::WireName;
+use super::dns::name::{binary_hnok, WireName};
 use super::files::hosts::addr_for_family;
 use super::files::nsswitch::{Source, Status};
 use super::host::Host;
@@ -494,14 +494,7 @@ pub fn res_hnok(name: &[u8]) -> bool {
     if name.iter().any(|&c| c <= b' ' || c > b'~') {
         return false;
     }
-    let Some(wire) = WireName::from_text(name) else {
-        return false;
-    };
-    let mut labels = wire.labels().peekable();
-    if labels.peek().is_some_and(|l| l.first() == Some(&b'-')) {
-        return false;
-    }
-    labels.all(|l| l.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'))
+    WireName::from_text(name).is_some_and(|wire| binary_hnok(&wire))
 }
 
 /// nss_dns by name; `global` is the thread's `h_errno` as glibc's
@@ -525,7 +518,7 @@ fn dns_by_name(
     // HOST_NOT_FOUND; a failed one its own code, as `*h_errnop` says.
     *global = Some(match r {
         Ok(()) => HOST_NOT_FOUND,
-        // NXDOMAIN, or answered without an address (`no_address`).
+        // NXDOMAIN, or answered without an address (`NoAddress`).
         Err(LookupError::NotFound | LookupError::NoAddress) => HOST_NOT_FOUND,
         Err(LookupError::NoData) => NO_DATA,
         Err(LookupError::TryAgain | LookupError::TryAgainNotFound) => TRY_AGAIN,
@@ -536,9 +529,6 @@ fn dns_by_name(
         Ok(()) if answer.len > 0 => {}
         Ok(()) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
         Err(LookupError::NoAddress) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
-        Err(LookupError::NotFound) if answer.no_address => {
-            return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT)
-        }
         Err(LookupError::NotFound) => return not_found(HOST_NOT_FOUND),
         Err(LookupError::NoData) => return not_found(NO_DATA),
         Err(LookupError::TryAgain) if answer.unavailable => {
@@ -834,10 +824,7 @@ notanaddress\tbad.hosts.test\n\
                     ],
                     &[[192, 0, 2, 10]],
                 ),
-                (b"cn1.sockshim.test", Family::V6) => {
-                    out.no_address = true;
-                    return Err(LookupError::NotFound);
-                }
+                (b"cn1.sockshim.test", Family::V6) => return Err(LookupError::NoAddress),
                 _ => return Err(LookupError::NotFound),
             };
             for n in chain {

@@ -169,10 +169,7 @@ pub fn by_name(
                 Query::Both => Family::Any,
             };
             let mut answer = DnsAddrs::default();
-            match src.dns_addrs(name, family, &mut answer) {
-                Err(LookupError::NotFound) if answer.no_address => return Err(LookupError::NoAddress),
-                r => r?,
-            }
+            src.dns_addrs(name, family, &mut answer)?;
             if answer.len == 0 {
                 return Err(LookupError::NoData);
             }

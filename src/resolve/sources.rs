@@ -48,10 +48,6 @@ pub struct DnsAddrs {
     /// order: the name as asked (search domain applied), then each CNAME
     /// target. The last one is `h_name`, the others are `h_aliases`.
     pub names: NameList,
-    /// Set with `Err(NotFound)`: the reply had answers but no address of
-    /// the wanted type (a CNAME only). glibc's getaddrinfo says EAI_NONAME;
-    /// its gethostbyname2 says NO_RECOVERY (status TRYAGAIN, EAGAIN).
-    pub no_address: bool,
     /// Set with `Err(TryAgain)`: the last query got no usable reply (every
     /// server timed out, refused or said SERVFAIL), so glibc's nss_dns
     /// says UNAVAIL and gethostbyname_r returns EAGAIN; otherwise (an
@@ -67,7 +63,6 @@ impl Default for DnsAddrs {
             len: 0,
             canon: Name::new(),
             names: NameList::new(),
-            no_address: false,
             unavailable: false,
         }
     }

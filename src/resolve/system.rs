@@ -81,7 +81,6 @@ impl Sources for SystemSources {
     fn dns_addrs(&mut self, name: &[u8], family: Family, out: &mut DnsAddrs) -> Result<(), LookupError> {
         let mut answers = client::AddrAnswers::default();
         let r = client::lookup_addrs(self.resolv(), name, family, &mut answers);
-        out.no_address = answers.cname_only;
         out.unavailable = answers.unavailable;
         r?;
         out.len = 0;

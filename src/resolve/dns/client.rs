@@ -70,11 +70,6 @@ pub struct AddrAnswers {
     pub len: usize,
     pub canon: [u8; NAME_BUF],
     pub canon_len: usize,
-    /// Set with `Err(NotFound)` when the name exists but the reply held no
-    /// record of the wanted type after its CNAMEs (a CNAME only): glibc's
-    /// getaddrinfo then says EAI_NONAME, but its gethostbyname2/_r say
-    /// NO_RECOVERY.
-    pub cname_only: bool,
     /// The query name that was answered (search domain applied), then the
     /// target of each CNAME followed to the addresses, in reply order.
     pub chain: Chain,
@@ -92,7 +87,6 @@ impl Default for AddrAnswers {
             len: 0,
             canon: [0; NAME_BUF],
             canon_len: 0,
-            cname_only: false,
             chain: EMPTY_CHAIN,
             unavailable: false,
         }
@@ -459,9 +453,8 @@ fn send_and_read(
     }
     if out.len == 0 {
         // Answers, but none of the wanted type for this name (a CNAME
-        // only): glibc's getaddrinfo reports the name as not found.
-        out.cname_only = true;
-        return Err(Failure::Final(LookupError::NotFound));
+        // only, other owners, a wrong size).
+        return Err(Failure::Final(LookupError::NoAddress));
     }
     if let Some(slot) = slots.iter().find(|s| s.canon.is_some()) {
         out.chain = slot.chain;
