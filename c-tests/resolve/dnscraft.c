@@ -25,8 +25,12 @@
  *   cnother  a CNAME owned by "other.craft.test", then the question's A
  *   cn20     a chain of 20 CNAMEs, then the last target's A (192.0.2.85);
  *   cn100    the same with 100 (both: UDP only TC, the whole over TCP).
- *            Not in the craft group yet: sockshim follows 16 CNAMEs where
- *            glibc follows them all (README, "Limits"; issue 10 item 3)
+ *            (in the craft group: glibc follows them all, so does sockshim)
+ *   aN       N A records (N = 1..4000: 198.18.K/256.K%256 for K = 1..N);
+ *            over UDP only TC when they do not fit in 512 bytes
+ *   sixN     the same with N AAAA records (2001:db8:ff::K) for AAAA
+ *            questions, no data for A
+ *   bothN    N A records and N AAAA records, each type for its question
  *   badown   one A record whose owner is "bad name.craft.test"
  *   rdlen    an A record with RDLENGTH 5
  *   two      two A records, 192.0.2.71 and 192.0.2.72 (a good reply)
@@ -67,7 +71,7 @@
 #include <unistd.h>
 
 struct msg {
-    unsigned char b[4096];
+    unsigned char b[65600];
     size_t n;
 };
 
@@ -138,6 +142,46 @@ static size_t parse_question(const unsigned char *q, size_t n, char *first, size
     return i + 5;
 }
 
+/* aN, sixN and bothN (see the top): their records of type qtype after
+ * the question in r, and their count in *an; over UDP only TC when the
+ * answer would not fit in 512 bytes. 0 when first is none of them. */
+static int many_records(const char *first, unsigned qtype, struct msg *r, int tcp, unsigned *an)
+{
+    const char *digits = !strncmp(first, "a", 1) ? first + 1 : !strncmp(first, "six", 3) ? first + 3
+                       : !strncmp(first, "both", 4) ? first + 4 : NULL;
+    if (!digits || !*digits || strspn(digits, "0123456789") != strlen(digits))
+        return 0;
+    int six = first[0] == 's', both = first[0] == 'b';
+    unsigned n = (unsigned)atoi(digits);
+    if (n < 1 || n > 4000)
+        return 0;
+    int want = qtype == 1 ? !six : qtype == 28 ? (six || both) : -1;
+    if (want < 0)
+        return 0;
+    *an = 0;
+    if (!want)
+        return 1;
+    unsigned size = qtype == 1 ? 16 : 28;
+    if (!tcp && r->n + (size_t)n * size > 512) {
+        r->b[2] |= 0x02; /* TC */
+        return 1;
+    }
+    for (unsigned k = 1; k <= n; k++) {
+        putptr(r, 12);
+        if (qtype == 1) {
+            rrhead(r, 1, 4);
+            put8(r, 198), put8(r, 18), put8(r, k >> 8), put8(r, k & 0xff);
+        } else {
+            static const unsigned char pre[14] = {0x20, 0x01, 0x0d, 0xb8, 0, 0xff};
+            rrhead(r, 28, 16);
+            putbytes(r, pre, sizeof pre);
+            put8(r, k >> 8), put8(r, k & 0xff);
+        }
+    }
+    *an = n;
+    return 1;
+}
+
 /* Builds the reply to query q (n bytes) into r; tcp: over TCP. Returns 0
  * to send r, 1 for "TCP: close", 2 for raw bytes already in r (TCP, no
  * length prefix added), 3 for "TCP: hold the connection, answer nothing". */
@@ -187,6 +231,8 @@ static int reply(const unsigned char *q, size_t n, struct msg *r, int tcp)
         }
     } else if (!under) {
         rcode = 3;
+    } else if (many_records(first, qtype, r, tcp, &an)) {
+        /* aN, sixN, bothN: filled in (or TC) */
     } else if (qtype == 28) {
         /* AAAA: no data (an empty NOERROR answer) */
     } else if (qtype != 1) {

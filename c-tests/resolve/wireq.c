@@ -7,7 +7,8 @@
  *   ours   the functions this program is linked with or preloaded: sockshim
  *   CALL   gai (getaddrinfo, AF_UNSPEC, SOCK_STREAM), gai4 (AF_INET), gai6
  *          (AF_INET6), ghbn (gethostbyname_r), ghbn6 (gethostbyname2_r
- *          AF_INET6), ghba (gethostbyaddr_r of an IPv4 address)
+ *          AF_INET6), ghbns (gethostbyname, whose static buffer glibc
+ *          grows by asking again), ghba (gethostbyaddr_r of an IPv4 address)
  *
  * Prints one line per lookup: its result code and the number of addresses,
  * so a run also shows the two implementations agree on the answers. */
@@ -22,6 +23,7 @@
 
 typedef int gai_fn(const char *, const char *, const struct addrinfo *, struct addrinfo **);
 typedef void fai_fn(struct addrinfo *);
+typedef struct hostent *ghbns_fn(const char *);
 typedef int ghbn_fn(const char *, struct hostent *, char *, size_t, struct hostent **, int *);
 typedef int ghbn2_fn(const char *, int, struct hostent *, char *, size_t, struct hostent **, int *);
 typedef int ghba_fn(const void *, socklen_t, int, struct hostent *, char *, size_t, struct hostent **, int *);
@@ -29,11 +31,13 @@ typedef int ghba_fn(const void *, socklen_t, int, struct hostent *, char *, size
 int main(int argc, char **argv)
 {
     if (argc < 4 || (strcmp(argv[1], "glibc") && strcmp(argv[1], "ours"))) {
-        fprintf(stderr, "usage: wireq glibc|ours gai|gai4|gai6|ghbn|ghbn6|ghba NAME...\n");
+        fprintf(stderr, "usage: wireq glibc|ours gai|gai4|gai6|ghbn|ghbns|ghbn6|ghba NAME...\n");
         return 2;
     }
     gai_fn *gai = getaddrinfo;
     fai_fn *fai = freeaddrinfo;
+    ghbns_fn *ghbns = gethostbyname;
+    int *(*herrno_at)(void) = __h_errno_location;
     ghbn_fn *ghbn = gethostbyname_r;
     ghbn2_fn *ghbn2 = gethostbyname2_r;
     ghba_fn *ghba = gethostbyaddr_r;
@@ -45,10 +49,12 @@ int main(int argc, char **argv)
         }
         gai = (gai_fn *)dlsym(libc, "getaddrinfo");
         fai = (fai_fn *)dlsym(libc, "freeaddrinfo");
+        ghbns = (ghbns_fn *)dlsym(libc, "gethostbyname");
+        herrno_at = (int *(*)(void))dlsym(libc, "__h_errno_location");
         ghbn = (ghbn_fn *)dlsym(libc, "gethostbyname_r");
         ghbn2 = (ghbn2_fn *)dlsym(libc, "gethostbyname2_r");
         ghba = (ghba_fn *)dlsym(libc, "gethostbyaddr_r");
-        if (!gai || !fai || !ghbn || !ghbn2 || !ghba) {
+        if (!gai || !fai || !ghbns || !herrno_at || !ghbn || !ghbn2 || !ghba) {
             fprintf(stderr, "wireq: dlsym failed\n");
             return 1;
         }
@@ -72,7 +78,11 @@ int main(int argc, char **argv)
         } else {
             struct hostent he, *res = NULL;
             int herr = 0, r;
-            if (!strcmp(call, "ghbn"))
+            if (!strcmp(call, "ghbns")) {
+                res = ghbns(name);
+                r = res ? 0 : -1;
+                herr = *herrno_at();
+            } else if (!strcmp(call, "ghbn"))
                 r = ghbn(name, &he, buf, sizeof buf, &res, &herr);
             else if (!strcmp(call, "ghbn6"))
                 r = ghbn2(name, AF_INET6, &he, buf, sizeof buf, &res, &herr);
