@@ -118,7 +118,11 @@ fn status_of(answer: &Result<(), LookupError>) -> Option<Status> {
 /// source's.
 fn walk_host(src: &mut dyn Sources, out: &mut Host, mode: Walk, ask: &mut AskFn<'_>) -> Result<(), LookupError> {
     let walked = walk(src, mode, status_of, &mut |src, source| {
-        *out = Host::new();
+        // A fresh entry for each source; one with nothing in it already is
+        // one (what lies beyond its lengths is never read).
+        if !out.name.as_bytes().is_empty() || !out.addrs().is_empty() || out.alias_count() != 0 {
+            *out = Host::new();
+        }
         match source {
             Source::Other => Err(LookupError::System(libc::EBUSY)),
             s => ask(src, s, out),

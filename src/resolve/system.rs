@@ -9,16 +9,13 @@
 use core::ops::ControlFlow;
 
 use super::dns::{client, conf};
+use super::files::hosts::{self, MAX_NAMES};
 use super::files::{self, gai_conf, nsswitch};
 use super::host::Name;
 use super::sort::{IfAddr, IfAddrs, Kernel};
 use super::sources::{Caller, DnsAddrs, FileLine, HostsLineFn, Sources};
 use super::{addr_of_sockaddr, sockaddr_of, v4_mapped, Addr, Family, LookupError, Target, SOCKADDR_MAX};
 use crate::sys::{self, route};
-
-/// Most names of one /etc/hosts line handed to a lookup (more are ignored,
-/// like glibc's old 35-alias limit).
-const MAX_LINE_NAMES: usize = 36;
 
 /// This machine's sources, for the duration of one call.
 #[derive(Default)]
@@ -48,33 +45,17 @@ impl Sources for SystemSources {
     }
 
     fn hosts_lines(&mut self, f: &mut HostsLineFn<'_>) -> Result<(), LookupError> {
-        files::for_each_line(files::Db::Hosts, |line| {
-            // glibc's fgets copies the whole line; its parser stops at the
-            // first NUL.
-            let c_len = line.bytes.iter().position(|&b| b == 0).unwrap_or(line.len);
-            if !line.is_complete() {
-                return f(&FileLine {
-                    len: line.len,
-                    c_len,
-                    entry: None,
-                });
+        files::for_each_host_record(|record| {
+            // Most lines have few names: a short array to fill first.
+            let mut few: [&[u8]; FEW_NAMES] = [&[]; FEW_NAMES];
+            if let Some(r) = hosts::decode_record(record, &mut few) {
+                return f(&file_line(&r, &few));
             }
-            files::with_parser_view(line.bytes, |text| {
-                let parsed = files::hosts::parse_line(text);
-                let mut names: [&[u8]; MAX_LINE_NAMES] = [&[]; MAX_LINE_NAMES];
-                let mut n = 0;
-                if let Some(h) = &parsed {
-                    for (slot, name) in names.iter_mut().zip(h.names()) {
-                        *slot = name;
-                        n += 1;
-                    }
-                }
-                f(&FileLine {
-                    len: line.len,
-                    c_len,
-                    entry: parsed.map(|h| (h.addr, &names[..n])),
-                })
-            })
+            let mut names: [&[u8]; MAX_NAMES] = [&[]; MAX_NAMES];
+            match hosts::decode_record(record, &mut names) {
+                Some(r) => f(&file_line(&r, &names)),
+                None => ControlFlow::Continue(()),
+            }
         })
     }
 
@@ -112,17 +93,18 @@ impl Sources for SystemSources {
     }
 
     fn service_name(&mut self, port: u16, proto: &[u8], out: &mut [u8; 256]) -> Option<usize> {
-        let mut len = None;
-        let _ = files::for_each_service(|s| {
-            if s.port == port && s.proto == proto {
-                let n = s.name.len().min(out.len());
-                out[..n].copy_from_slice(&s.name[..n]);
-                len = Some(n);
-                return ControlFlow::Break(());
-            }
-            ControlFlow::Continue(())
-        });
-        len
+        files::service_name(port, proto, out).ok().flatten()
+    }
+}
+
+/// The names a line usually has at most (`hosts_lines`).
+const FEW_NAMES: usize = 4;
+
+fn file_line<'a>(r: &hosts::Record, names: &'a [&'a [u8]]) -> FileLine<'a> {
+    FileLine {
+        len: r.len,
+        c_len: r.c_len,
+        entry: r.entry.map(|(addr, n)| (addr, names.get(..n).unwrap_or(&[]))),
     }
 }
 

@@ -61,15 +61,21 @@ pub enum Db {
     /// under the file's identity (glibc re-reads the file only when it
     /// changed, too).
     HostsSources,
+    /// The lines of /etc/hosts, parsed (`records`), kept under its
+    /// identity.
+    HostsRecords,
+    /// The port index of /etc/services (`indexed`), kept under its
+    /// identity.
+    ServicesIndex,
 }
 
-const DBS: usize = 8;
+const DBS: usize = 10;
 
 impl Db {
     pub(crate) fn path(self) -> &'static CStr {
         match self {
-            Db::Hosts => c"/etc/hosts",
-            Db::Services => c"/etc/services",
+            Db::Hosts | Db::HostsRecords => c"/etc/hosts",
+            Db::Services | Db::ServicesIndex => c"/etc/services",
             Db::Protocols => c"/etc/protocols",
             Db::Nsswitch | Db::HostsSources => c"/etc/nsswitch.conf",
             Db::ResolvConf => c"/etc/resolv.conf",
@@ -175,6 +181,185 @@ pub fn keyed(db: Db, key: &FileId, buf: &mut [u8], fill: impl FnOnce(&mut [u8]) 
     let n = fill(buf).min(buf.len());
     db.slot().store(key, buf.get(..n).unwrap_or(&[]));
     n
+}
+
+/// The records kept for a small file are replayed from a stack buffer
+/// this long or `SMALL_RECORDS` (larger ones from a `SNAP_CAP` one): the
+/// buffer is zeroed every call.
+const TINY_RECORDS: usize = 512;
+const SMALL_RECORDS: usize = 2048;
+/// Room for the records being built: a file's records can be a little
+/// longer than the file (see `records`).
+const BUILD_CAP: usize = SNAP_CAP + 256;
+
+/// Calls `f` with one record per line of `db`, in file order, until it
+/// breaks: the bytes `encode` makes of the line (at most `u16::MAX`;
+/// `None`: they do not fit in the slice given). The records of the whole
+/// file are kept in `kept`'s slot under the file's identity, so while the
+/// file is unchanged a call costs one `stat` and a copy of the records,
+/// and no line is parsed again. Errors as `for_each_line`.
+pub fn records(
+    db: Db,
+    kept: Db,
+    mut encode: impl FnMut(Line<'_>, &mut [u8]) -> Option<usize>,
+    mut f: impl FnMut(&[u8]) -> ControlFlow<()>,
+) -> Result<(), LookupError> {
+    let id = fs::stat(db.path()).map_err(system)?;
+    let replayed = match kept.slot().stored_len(&id) {
+        Some(n) if n <= TINY_RECORDS => replay::<TINY_RECORDS>(kept, &id, &mut f),
+        Some(n) if n <= SMALL_RECORDS => replay::<SMALL_RECORDS>(kept, &id, &mut f),
+        Some(_) => replay::<SNAP_CAP>(kept, &id, &mut f),
+        None => false,
+    };
+    if replayed {
+        return Ok(());
+    }
+    let mut built = [0u8; BUILD_CAP];
+    let mut at = 0;
+    // Whether `built` holds every line's record (else it is not kept).
+    let mut whole = true;
+    let mut stopped = false;
+    // A file read in pieces stops at the match, as before: its records
+    // are not kept then.
+    let pieces = usize::try_from(id.size).map_or(true, |n| n >= SNAP_CAP);
+    let read = lines_of(db, &id, |line| {
+        let n = loop {
+            let room = built.get_mut(at + 2..).unwrap_or(&mut []);
+            match encode(line, room) {
+                Some(n) if n <= usize::from(u16::MAX) => break Some(n),
+                _ if at > 0 => {
+                    // Full: the records so far are dropped, this line's
+                    // is made at the start.
+                    at = 0;
+                    whole = false;
+                }
+                _ => break None,
+            }
+        };
+        let Some(n) = n else {
+            whole = false;
+            return ControlFlow::Continue(());
+        };
+        built[at..at + 2].copy_from_slice(&(n as u16).to_le_bytes());
+        if !stopped {
+            stopped = f(&built[at + 2..at + 2 + n]).is_break();
+        }
+        at += 2 + n;
+        if stopped && pieces {
+            whole = false;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    if read.is_ok() && whole {
+        kept.slot().store(&id, &built[..at]);
+    }
+    read
+}
+
+/// Calls `f` with the records kept in `kept`'s slot under `id`, copied to
+/// an `N`-byte stack buffer; false when there are none that fit.
+fn replay<const N: usize>(kept: Db, id: &FileId, f: &mut impl FnMut(&[u8]) -> ControlFlow<()>) -> bool {
+    let mut buf = [0u8; N];
+    let Some(n) = kept.slot().load(id, &mut buf) else {
+        return false;
+    };
+    let mut rest = &buf[..n];
+    while let [a, b, tail @ ..] = rest {
+        let len = usize::from(u16::from_le_bytes([*a, *b])).min(tail.len());
+        let (record, after) = tail.split_at(len);
+        if f(record).is_break() {
+            break;
+        }
+        rest = after;
+    }
+    true
+}
+
+/// What `indexed`'s lookup did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup<R> {
+    /// It answered (found or not) from the index.
+    Answered(R),
+    /// The index cannot answer this question: scan the lines.
+    Scan,
+}
+
+/// An index of a file, built from its lines (`indexed`).
+pub trait Index {
+    fn add(&mut self, line: Line<'_>);
+    /// Its bytes, to be kept; None when they do not fit.
+    fn bytes(&mut self) -> Option<&[u8]>;
+}
+
+/// The words of a slot read in place, for `indexed`'s lookup. A read may
+/// be torn while a writer is busy: its result is then discarded, so code
+/// reading it must only stay in bounds (`word` gives 0 beyond the end).
+pub struct Kept<'a> {
+    words: &'a [AtomicU64],
+    len: usize,
+}
+
+impl Kept<'_> {
+    /// The `i`-th little-endian word of the kept bytes (0 beyond them).
+    pub fn word(&self, i: usize) -> u64 {
+        if i >= self.len.div_ceil(8) {
+            return 0;
+        }
+        self.words.get(i).map_or(0, |w| w.load(Ordering::Relaxed))
+    }
+
+    /// Copies the kept bytes from byte `at` into `out` (zeros beyond them).
+    pub fn copy(&self, at: usize, out: &mut [u8]) {
+        for (k, c) in out.iter_mut().enumerate() {
+            let i = at.saturating_add(k);
+            *c = self.word(i / 8).to_le_bytes()[i % 8];
+        }
+    }
+}
+
+/// A question answered from an index of `db` kept in `kept`'s slot under
+/// the file's identity and read in place: one `stat`, no copy of the
+/// file. `look` answers (`Some`; it may write to `state`, whose contents
+/// are not to be trusted but through its answer). Without an index for
+/// this version of the file, or when `look` says `Scan`, each line goes
+/// to `line` until it breaks, which answers into `state` itself (`None`);
+/// without an index, one is also built from every line (`new_index`) and
+/// kept.
+pub fn indexed<S, R, I: Index>(
+    db: Db,
+    kept: Db,
+    state: &mut S,
+    look: impl FnOnce(&Kept<'_>, &mut S) -> Lookup<R>,
+    mut line: impl FnMut(&mut S, Line<'_>) -> ControlFlow<()>,
+    new_index: impl FnOnce() -> I,
+) -> Result<Option<R>, LookupError> {
+    let id = fs::stat(db.path()).map_err(system)?;
+    match kept.slot().read_in_place(&id, |k| look(k, state)) {
+        Some(Lookup::Answered(r)) => return Ok(Some(r)),
+        Some(Lookup::Scan) => return lines_of(db, &id, |l| line(state, l)).map(|()| None),
+        None => {}
+    }
+    // A file read in pieces is not indexed, and its scan stops at the
+    // answer, as before.
+    if usize::try_from(id.size).map_or(true, |n| n >= SNAP_CAP) {
+        return lines_of(db, &id, |l| line(state, l)).map(|()| None);
+    }
+    let mut index = new_index();
+    let mut stopped = false;
+    let read = lines_of(db, &id, |l| {
+        index.add(l);
+        if !stopped {
+            stopped = line(state, l).is_break();
+        }
+        ControlFlow::Continue(())
+    });
+    if read.is_ok() {
+        if let Some(bytes) = index.bytes() {
+            kept.slot().store(&id, bytes);
+        }
+    }
+    read.map(|()| None)
 }
 
 fn system(e: Errno) -> LookupError {
@@ -344,12 +529,7 @@ impl Slot {
             return None;
         }
         let len = self.len.load(Ordering::Relaxed);
-        let same = self
-            .id
-            .iter()
-            .zip(id_words(id))
-            .all(|(a, b)| a.load(Ordering::Relaxed) == b);
-        if !same || len > buf.len() {
+        if !self.is_of(id) || len > buf.len() {
             return None;
         }
         let mut words = self.words.iter();
@@ -364,6 +544,43 @@ impl Slot {
         }
         fence(Ordering::Acquire);
         (self.seq.load(Ordering::Relaxed) == seq).then_some(len)
+    }
+
+    /// The length of the snapshot if it is of the file `id` (a hint: it
+    /// may change before it is loaded).
+    fn stored_len(&self, id: &FileId) -> Option<usize> {
+        let seq = self.seq.load(Ordering::Acquire);
+        if seq == 0 || seq & 1 == 1 || !self.is_of(id) {
+            return None;
+        }
+        Some(self.len.load(Ordering::Relaxed))
+    }
+
+    fn is_of(&self, id: &FileId) -> bool {
+        self.id
+            .iter()
+            .zip(id_words(id))
+            .all(|(a, b)| a.load(Ordering::Relaxed) == b)
+    }
+
+    /// `f`'s result over the snapshot read in place, if it is of the file
+    /// `id` and no writer got in the way (then `f`'s result, made from a
+    /// torn read, is dropped).
+    fn read_in_place<R>(&self, id: &FileId, f: impl FnOnce(&Kept<'_>) -> R) -> Option<R> {
+        let seq = self.seq.load(Ordering::Acquire);
+        if seq == 0 || seq & 1 == 1 {
+            return None;
+        }
+        let len = self.len.load(Ordering::Relaxed);
+        if !self.is_of(id) {
+            return None;
+        }
+        let r = f(&Kept {
+            words: &self.words,
+            len: len.min(SNAP_CAP),
+        });
+        fence(Ordering::Acquire);
+        (self.seq.load(Ordering::Relaxed) == seq).then_some(r)
     }
 
     /// Publishes `bytes` as the snapshot of file `id`, unless another
@@ -483,6 +700,134 @@ mod tests {
         assert_eq!((fills, &buf[..2]), (1, &b"ab"[..]));
         keyed(Db::Hostname, &id(91), &mut buf, |b| fill(b, &mut fills));
         assert_eq!(fills, 2);
+    }
+
+    #[test]
+    fn kept_records_replay_in_order_and_stop() {
+        let mut kept = Vec::new();
+        for r in [&b"one"[..], b"", b"three"] {
+            kept.extend_from_slice(&(r.len() as u16).to_le_bytes());
+            kept.extend_from_slice(r);
+        }
+        Db::HostsRecords.slot().store(&id(95), &kept);
+        let mut seen = Vec::new();
+        assert!(replay::<SMALL_RECORDS>(Db::HostsRecords, &id(95), &mut |r: &[u8]| {
+            seen.push(r.to_vec());
+            ControlFlow::Continue(())
+        }));
+        assert_eq!(seen, [b"one".to_vec(), vec![], b"three".to_vec()]);
+        let mut n = 0;
+        assert!(replay::<SNAP_CAP>(Db::HostsRecords, &id(95), &mut |_: &[u8]| {
+            n += 1;
+            ControlFlow::Break(())
+        }));
+        assert_eq!(n, 1);
+        assert!(!replay::<SMALL_RECORDS>(
+            Db::HostsRecords,
+            &id(96),
+            &mut |_: &[u8]| ControlFlow::Continue(())
+        ));
+        assert_eq!(Db::HostsRecords.slot().stored_len(&id(95)), Some(kept.len()));
+        assert_eq!(Db::HostsRecords.slot().stored_len(&id(96)), None);
+    }
+
+    /// The index answer for every port and protocol asked, against a scan
+    /// of the same text as `for_each_service` does it.
+    fn index_agrees_with_scan(text: &[u8], protos: &[(&[u8], bool)]) {
+        use crate::resolve::files::services::{parse_line, port_name, PortIndex};
+        let mut index = PortIndex::new();
+        let mut bytes = text;
+        while !bytes.is_empty() {
+            let end = find_byte(bytes, b'\n').map_or(bytes.len(), |p| p + 1);
+            index.add(Line {
+                bytes: &bytes[..end],
+                len: end,
+            });
+            bytes = &bytes[end..];
+        }
+        let slot = Slot::new();
+        slot.store(&id(7), index.bytes().unwrap());
+        let mut ports: Vec<u16> = (0..100).chain([8080, 65535, 4294967295u32 as u16]).collect();
+        ports.sort();
+        for &(proto, scans) in protos {
+            for &port in &ports {
+                let mut out = [0u8; 256];
+                let look = slot
+                    .read_in_place(&id(7), |k| port_name(k, port, proto, &mut out))
+                    .unwrap();
+                let mut want = None;
+                let mut scan = false;
+                let mut rest = text;
+                while !rest.is_empty() {
+                    let end = find_byte(rest, b'\n').map_or(rest.len(), |p| p + 1);
+                    let hit = crate::resolve::files::with_parser_view(&rest[..end], |v| {
+                        parse_line(v)
+                            .filter(|s| s.port == port && s.proto == proto)
+                            .map(|s| s.name.to_vec())
+                    });
+                    if hit.is_some() {
+                        want = hit;
+                        break;
+                    }
+                    rest = &rest[end..];
+                }
+                match look {
+                    Lookup::Answered(n) => assert_eq!(n.map(|n| out[..n].to_vec()), want, "{port}/{proto:?}"),
+                    Lookup::Scan => scan = true,
+                }
+                assert_eq!(scan, scans, "{port}/{proto:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn port_index_answers_as_the_scan_does() {
+        let text = b"# services\n\
+            tcpmux 1/tcp\n\
+            echo 7/tcp\necho 7/udp\n\
+            discard 9/tcp sink null\n\
+            discard2 9/tcp\n\
+            \tsp 10/tcp\n\
+            hex 0x11/udp # seventeen\n\
+            bad -1/tcp\n\
+            noproto 12\n\
+            long 13/averylongproto\n\
+            http 80/tcp www\n\
+            alt 80/tcp\n\
+            wrap 65616/udp\n\
+            nul 14/t\0cp\n\
+            last 15/ddp";
+        let asked: [(&[u8], bool); 7] = [
+            (b"tcp", false),
+            (b"udp", false),
+            (b"", false),
+            (b"ddp", false),
+            (b"t", false),
+            (b"averylongproto", true),
+            (b"sctp", true),
+        ];
+        index_agrees_with_scan(text, &asked);
+        let mut plain = text.to_vec();
+        plain.truncate(
+            plain.len()
+                - b"long 13/averylongproto\nhttp 80/tcp www\nalt 80/tcp\nwrap 65616/udp\nnul 14/t\0cp\nlast 15/ddp"
+                    .len(),
+        );
+        index_agrees_with_scan(&plain, &[(b"tcp", false), (b"sctp", false), (b"averylongproto", false)]);
+        // More protocols than the table holds: the later ones are scanned.
+        let mut many = Vec::new();
+        for i in 0..20 {
+            many.extend_from_slice(format!("s{i} {i}/p{i}\n").as_bytes());
+        }
+        many.extend_from_slice(b"  moved 5/tcp");
+        let asked: [(&[u8], bool); 5] = [
+            (b"p0", false),
+            (b"p15", false),
+            (b"p17", true),
+            (b"tcp", true),
+            (b"tcpcp", true),
+        ];
+        index_agrees_with_scan(&many, &asked);
     }
 
     fn lines_of(content: &[u8], buf_len: usize) -> Vec<(Vec<u8>, usize)> {

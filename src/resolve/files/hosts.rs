@@ -5,6 +5,7 @@
 //! a line whose address does not parse is skipped; a line with only an
 //! address is valid and names the empty string.
 
+use super::cache::Line;
 use super::fields::{content, field, Words};
 use crate::inet::{ipv4, ipv6};
 use crate::resolve::{unmap_v4, Addr, Family, LOOPBACK_V6};
@@ -79,6 +80,118 @@ pub fn parse_line(line: &[u8]) -> Option<HostsLine<'_>> {
     })
 }
 
+/// Most names of one line a record keeps (more are ignored, like glibc's
+/// old 35-alias limit).
+pub(crate) const MAX_NAMES: usize = 36;
+
+/// One line of /etc/hosts as its record (`encode_record`) gives it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The line's length in the file, newline included.
+    pub len: usize,
+    /// The length of the C string the parser sees: up to the first NUL.
+    pub c_len: usize,
+    /// For a valid line: its address and how many names `decode_record`
+    /// wrote (canonical first).
+    pub entry: Option<(Addr, usize)>,
+}
+
+/// The record of one line, what the files cache keeps of /etc/hosts so
+/// that a call parses no line: its length, its C string's length, and for
+/// a complete, valid line the address and names its parser sees
+/// (`with_parser_view`, `parse_line`). Written into `out`; its length, or
+/// None when `out` is too short.
+pub fn encode_record(line: Line<'_>, out: &mut [u8]) -> Option<usize> {
+    // glibc's fgets copies the whole line; its parser stops at the first
+    // NUL.
+    let c_len = line.bytes.iter().position(|&b| b == 0).unwrap_or(line.len);
+    let mut w = Writer { out, at: 0 };
+    w.put(&u32::try_from(line.len).ok()?.to_le_bytes())?;
+    w.put(&u32::try_from(c_len).ok()?.to_le_bytes())?;
+    if !line.is_complete() {
+        w.put(&[0])?;
+        return Some(w.at);
+    }
+    super::with_parser_view(line.bytes, |text| {
+        let Some(h) = parse_line(text) else {
+            w.put(&[0])?;
+            return Some(w.at);
+        };
+        match h.addr {
+            Addr::V4(a) => w.put(&[4]).and_then(|()| w.put(&a))?,
+            Addr::V6(a) => w.put(&[6]).and_then(|()| w.put(&a))?,
+        }
+        let count = h.names().take(MAX_NAMES).count();
+        w.put(&[count as u8])?;
+        for name in h.names().take(MAX_NAMES) {
+            w.put(&u16::try_from(name.len()).ok()?.to_le_bytes())?;
+            w.put(name)?;
+        }
+        Some(w.at)
+    })
+}
+
+struct Writer<'a> {
+    out: &'a mut [u8],
+    at: usize,
+}
+
+impl Writer<'_> {
+    fn put(&mut self, b: &[u8]) -> Option<()> {
+        let end = self.at.checked_add(b.len())?;
+        self.out.get_mut(self.at..end)?.copy_from_slice(b);
+        self.at = end;
+        Some(())
+    }
+}
+
+/// Reads a record `encode_record` wrote; the names go to `names`. None
+/// for bytes that are not a record, or when the line has more names than
+/// `names` holds (`MAX_NAMES` always suffices).
+pub fn decode_record<'a>(rec: &'a [u8], names: &mut [&'a [u8]]) -> Option<Record> {
+    let (len, rest) = rec.split_first_chunk::<4>()?;
+    let (c_len, rest) = rest.split_first_chunk::<4>()?;
+    let (&kind, mut rest) = rest.split_first()?;
+    let len = u32::from_le_bytes(*len) as usize;
+    let c_len = u32::from_le_bytes(*c_len) as usize;
+    let addr = match kind {
+        4 => {
+            let (a, r) = rest.split_first_chunk::<4>()?;
+            rest = r;
+            Addr::V4(*a)
+        }
+        6 => {
+            let (a, r) = rest.split_first_chunk::<16>()?;
+            rest = r;
+            Addr::V6(*a)
+        }
+        _ => {
+            return Some(Record {
+                len,
+                c_len,
+                entry: None,
+            })
+        }
+    };
+    let (&count, mut rest) = rest.split_first()?;
+    let count = usize::from(count);
+    for slot in names.get_mut(..count)? {
+        let (n, r) = rest.split_first_chunk::<2>()?;
+        let n = usize::from(u16::from_le_bytes(*n));
+        if n > r.len() {
+            return None;
+        }
+        let (name, r) = r.split_at(n);
+        *slot = name;
+        rest = r;
+    }
+    Some(Record {
+        len,
+        c_len,
+        entry: Some((addr, count)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +256,73 @@ mod tests {
         for l in [&b""[..], b"\n", b"   \t\n", b"# x", b"  # x", b"\0 1.2.3.4 a"] {
             assert_eq!(parse_line(l), None);
         }
+    }
+
+    type Entry = Option<(Addr, Vec<Vec<u8>>)>;
+
+    fn round_trip(bytes: &[u8], len: usize) -> (usize, usize, Entry) {
+        let mut out = [0u8; 512];
+        let n = encode_record(Line { bytes, len }, &mut out).unwrap();
+        let mut names: [&[u8]; MAX_NAMES] = [&[]; MAX_NAMES];
+        let r = decode_record(&out[..n], &mut names).unwrap();
+        let entry = r
+            .entry
+            .map(|(a, k)| (a, names[..k].iter().map(|n| n.to_vec()).collect()));
+        (r.len, r.c_len, entry)
+    }
+
+    #[test]
+    fn records_give_back_what_the_parser_sees() {
+        let v = |s: &[&str]| s.iter().map(|n| n.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(
+            round_trip(b"127.0.0.1\tlocalhost  lh # x\n", 28),
+            (28, 28, Some((Addr::V4([127, 0, 0, 1]), v(&["localhost", "lh"]))))
+        );
+        assert_eq!(round_trip(b"# comment\n", 10), (10, 10, None));
+        assert_eq!(
+            round_trip(b"1.2.3.4 a\0b\n", 12),
+            (12, 9, Some((Addr::V4([1, 2, 3, 4]), v(&["a"]))))
+        );
+        // The moved last line (`with_parser_view`).
+        assert_eq!(
+            round_trip(b"  ::1 ab", 8),
+            (8, 8, Some((Addr::V6(LOOPBACK_V6), v(&["abab"]))))
+        );
+        // A line longer than what was read: no bytes, no entry.
+        assert_eq!(round_trip(b"", 40000), (40000, 40000, None));
+        let many: String = (0..50).map(|i| format!(" n{i}")).collect();
+        let line = format!("10.0.0.1{many}\n");
+        let (_, _, e) = round_trip(line.as_bytes(), line.len());
+        assert_eq!(e.unwrap().1.len(), MAX_NAMES);
+        // Too little room, and bytes that are not a record.
+        let mut small = [0u8; 12];
+        assert_eq!(
+            encode_record(
+                Line {
+                    bytes: b"1.2.3.4 a\n",
+                    len: 10
+                },
+                &mut small
+            ),
+            None
+        );
+        let mut names: [&[u8]; MAX_NAMES] = [&[]; MAX_NAMES];
+        assert_eq!(
+            decode_record(&[1, 0, 0, 0, 1, 0, 0, 0, 4, 1, 2, 3, 4, 1, 9, 0], &mut names),
+            None
+        );
+        assert_eq!(decode_record(&[1, 2, 3], &mut names), None);
+        let mut out = [0u8; 64];
+        let n = encode_record(
+            Line {
+                bytes: b"1.2.3.4 a b\n",
+                len: 12,
+            },
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(decode_record(&out[..n], &mut names[..1]), None);
+        assert!(decode_record(&out[..n], &mut names[..2]).is_some());
     }
 
     #[test]

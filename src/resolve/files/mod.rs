@@ -42,12 +42,51 @@ pub fn for_each_host(mut f: impl FnMut(&HostsLine<'_>) -> ControlFlow<()>) -> Re
     })
 }
 
+/// The record of every line of /etc/hosts (`hosts::encode_record`; read
+/// them with `hosts::decode_record`), in file order, until `f` breaks:
+/// kept per version of the file, so an unchanged file costs one `stat`
+/// and a copy of its records. Errors as `for_each_host`.
+pub fn for_each_host_record(f: impl FnMut(&[u8]) -> ControlFlow<()>) -> Result<(), LookupError> {
+    cache::records(Db::Hosts, Db::HostsRecords, hosts::encode_record, f)
+}
+
 /// Every valid line of /etc/services, in file order, until `f` breaks.
 pub fn for_each_service(mut f: impl FnMut(&ServiceLine<'_>) -> ControlFlow<()>) -> Result<(), LookupError> {
     for_each_view(Db::Services, |line| match services::parse_line(line) {
         Some(s) => f(&s),
         None => ControlFlow::Continue(()),
     })
+}
+
+/// `getservbyport_r(port, proto)`'s name, truncated to `out`: its length.
+/// From the port index of /etc/services (`services::PortIndex`), kept
+/// per version of the file: an unchanged file costs one `stat` and a walk
+/// of the index, not a parse. Errors as `for_each_service`.
+pub fn service_name(port: u16, proto: &[u8], out: &mut [u8; 256]) -> Result<Option<usize>, LookupError> {
+    let mut found = None;
+    let mut state = (out, &mut found);
+    let answered = cache::indexed(
+        Db::Services,
+        Db::ServicesIndex,
+        &mut state,
+        |k, (out, _)| services::port_name(k, port, proto, out),
+        |(out, found), line| {
+            if !line.is_complete() {
+                return ControlFlow::Continue(());
+            }
+            with_parser_view(line.bytes, |text| match services::parse_line(text) {
+                Some(s) if s.port == port && s.proto == proto => {
+                    let n = s.name.len().min(out.len());
+                    out[..n].copy_from_slice(&s.name[..n]);
+                    **found = Some(n);
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            })
+        },
+        services::PortIndex::new,
+    )?;
+    Ok(answered.unwrap_or(found))
 }
 
 /// Every valid line of /etc/protocols, in file order, until `f` breaks.
