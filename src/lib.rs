@@ -24,6 +24,10 @@
 // The C contract of each exported function is its glibc man page.
 #![allow(clippy::missing_safety_doc)]
 
+// The resolver's lists that outgrow their inline room (glibc's malloc in
+// the C library: `header::stdlib`).
+extern crate alloc;
+
 #[cfg(feature = "ffi")]
 pub mod header;
 pub mod inet;

@@ -12,6 +12,9 @@ pub mod netinet_in;
 pub mod netinet_tcp;
 pub mod poll;
 pub mod sockshim;
+/// glibc's malloc as Rust's global allocator (no_std builds only).
+#[cfg(all(not(test), panic = "abort"))]
+mod stdlib;
 pub mod sys_epoll;
 pub mod sys_prctl;
 pub mod sys_resource;

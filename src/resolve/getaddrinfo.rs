@@ -4,8 +4,9 @@
 //! sources (`lookup_host`), every address crossed with every tuple, then
 //! RFC 6724 order (`sort`).
 
+use super::grow::Grow;
 use super::host::{Host, Name};
-use super::lookup_host::{by_name, Query};
+use super::lookup_host::{by_name, Query, SCRATCH_START};
 use super::service::{parse_service, service_tuples};
 use super::sort::{sort_targets, IfAddrs, Kernel};
 use super::sources::Sources;
@@ -112,8 +113,7 @@ pub fn numeric_host(name: &[u8], h: &Hints, kernel: &mut dyn Kernel) -> Result<O
 /// sort is stable and sees only the addresses, so sorting the addresses and
 /// then pairing them is the same list, without a table of every pair).
 pub struct Answer {
-    targets: [Target; MAX_ADDRS],
-    ntargets: usize,
+    targets: Targets,
     tuples: [Tuple; MAX_TUPLES],
     ntuples: usize,
     /// The canonical name, for the first result (AI_CANONNAME).
@@ -125,8 +125,7 @@ pub struct Answer {
 impl Answer {
     pub fn new() -> Self {
         Answer {
-            targets: [NO_TARGET; MAX_ADDRS],
-            ntargets: 0,
+            targets: Grow::new(NO_TARGET),
             tuples: [Tuple::default(); MAX_TUPLES],
             ntuples: 0,
             canon: None,
@@ -136,7 +135,7 @@ impl Answer {
 
     /// The number of results.
     pub fn len(&self) -> usize {
-        self.ntargets * self.ntuples
+        self.targets.len() * self.ntuples
     }
 
     pub fn is_empty(&self) -> bool {
@@ -146,11 +145,15 @@ impl Answer {
     /// The results in order: each address with each tuple.
     pub fn results(&self) -> impl Iterator<Item = AddrInfo> + Clone + '_ {
         let tuples = &self.tuples[..self.ntuples];
-        self.targets[..self.ntargets]
+        self.targets
+            .as_slice()
             .iter()
             .flat_map(move |t| tuples.iter().map(move |u| AddrInfo { target: *t, tuple: *u }))
     }
 }
+
+/// The addresses of an answer (as many as the lookup gave).
+type Targets = Grow<Target, MAX_ADDRS>;
 
 const NO_TARGET: Target = Target {
     addr: Addr::V4([0; 4]),
@@ -189,10 +192,11 @@ fn lookup_targets(
     src: &mut dyn Sources,
     name: &[u8],
     h: &Hints,
-    targets: &mut [Target; MAX_ADDRS],
+    targets: &mut Targets,
     canon: &mut Name,
 ) -> Result<usize, GaiError> {
     let mut host = Host::new();
+    let mut scratch = SCRATCH_START;
     let mut n = 0;
     // glibc takes the AF_INET shortcut through gethostbyname2_r unless the
     // canonical name is wanted.
@@ -201,16 +205,15 @@ fn lookup_targets(
     } else {
         Walk::Gai
     };
-    let mut push = |targets: &mut [Target; MAX_ADDRS], a: Addr| {
-        if let Some(slot) = targets.get_mut(n) {
-            *slot = Target { addr: a, scope_id: 0 };
+    let mut push = |targets: &mut Targets, a: Addr| {
+        if targets.push(Target { addr: a, scope_id: 0 }) {
             n += 1;
         }
     };
     match h.family {
         libc::AF_INET6 => {
             // IPv6 first; IPv4 (mapped) if asked and needed.
-            let six = by_name(src, name, Query::One(Family::V6), mode, &mut host);
+            let six = by_name(src, name, Query::One(Family::V6), mode, &mut scratch, &mut host);
             let got_ipv6 = six.is_ok() && !host.addrs().is_empty();
             if got_ipv6 {
                 canon.set(host.name.as_bytes());
@@ -228,7 +231,7 @@ fn lookup_targets(
             let mut err = six.err();
             if h.flags & libc::AI_V4MAPPED != 0 && (h.flags & libc::AI_ALL != 0 || !got_ipv6) {
                 let mut four = Host::new();
-                match by_name(src, name, Query::One(Family::V4), mode, &mut four) {
+                match by_name(src, name, Query::One(Family::V4), mode, &mut scratch, &mut four) {
                     Ok(()) => {
                         if !got_ipv6 {
                             canon.set(four.name.as_bytes());
@@ -252,7 +255,7 @@ fn lookup_targets(
             }
         }
         libc::AF_INET => {
-            by_name(src, name, Query::One(Family::V4), mode, &mut host).map_err(|e| match e {
+            by_name(src, name, Query::One(Family::V4), mode, &mut scratch, &mut host).map_err(|e| match e {
                 // try_simple_gethostbyname: gethostbyname2_r returned 0
                 // without a result and h_errno not NO_DATA: EAI_NONAME; it
                 // returned an error (EMSGSIZE) with NO_RECOVERY: EAI_NODATA.
@@ -266,7 +269,7 @@ fn lookup_targets(
             }
         }
         _ => {
-            by_name(src, name, Query::Both, mode, &mut host).map_err(gai_error_of)?;
+            by_name(src, name, Query::Both, mode, &mut scratch, &mut host).map_err(gai_error_of)?;
             canon.set(host.name.as_bytes());
             for a in host.addrs() {
                 push(targets, *a);
@@ -338,7 +341,7 @@ pub fn getaddrinfo(
     }
     let service = service.filter(|s| !s.is_empty());
 
-    out.ntargets = 0;
+    out.targets.clear();
     out.ntuples = service_tuples(src, service, h.socktype, h.protocol, &mut out.tuples)?;
     let targets = &mut out.targets;
     let mut canon = Name::new();
@@ -348,32 +351,31 @@ pub fn getaddrinfo(
             let mut n = 0;
             if h.family != libc::AF_INET {
                 let a = if passive { [0; 16] } else { LOOPBACK_V6 };
-                targets[n] = Target {
+                targets.push(Target {
                     addr: Addr::V6(a),
                     scope_id: 0,
-                };
+                });
                 n += 1;
             }
             if h.family != libc::AF_INET6 {
                 let a = if passive { [0; 4] } else { [127, 0, 0, 1] };
-                targets[n] = Target {
+                targets.push(Target {
                     addr: Addr::V4(a),
                     scope_id: 0,
-                };
+                });
                 n += 1;
             }
             n
         }
         Some(name) => match numeric_host(name, &h, kernel)? {
             Some(t) => {
-                targets[0] = t;
+                targets.push(t);
                 canon.set(name);
                 1
             }
             None => lookup_targets(src, name, &h, targets, &mut canon)?,
         },
     };
-    out.ntargets = ntargets;
     out.flags = h.flags;
     out.canon = (h.flags & libc::AI_CANONNAME != 0).then(|| match name {
         // A looked-up name without a canonical name keeps the caller's text.
@@ -386,7 +388,7 @@ pub fn getaddrinfo(
         }
         let policy = kernel.policy();
         let port = out.tuples[0].port;
-        sort_targets(&mut out.targets[..ntargets], port, &ifaddrs, &policy, kernel);
+        sort_targets(out.targets.as_mut_slice(), port, &ifaddrs, &policy, kernel);
     }
     Ok(())
 }

@@ -1,8 +1,9 @@
-//! A host entry in fixed buffers: its name, aliases and addresses, what
-//! gethostbyname returns and getaddrinfo uses. Beyond the limits of
-//! `crate::resolve` (`MAX_NAME`, `MAX_ALIASES`, `ALIAS_BYTES`, `MAX_ADDRS`)
-//! names and addresses are dropped, never an error.
+//! A host entry: its name, aliases and addresses, what gethostbyname
+//! returns and getaddrinfo uses. The name is at most `MAX_NAME` bytes (DNS
+//! names are shorter); aliases and addresses are as many as the answer
+//! has, the first `MAX_ALIASES` and `MAX_ADDRS` inline (`Grow`).
 
+use super::grow::Grow;
 use super::{Addr, ALIAS_BYTES, MAX_ADDRS, MAX_ALIASES, MAX_NAME};
 
 /// A name in a fixed buffer.
@@ -44,14 +45,14 @@ impl Default for Name {
     }
 }
 
-/// A list of names in one fixed buffer (a host's aliases, the names of a
-/// DNS answer); beyond `MAX_ALIASES` names or `ALIAS_BYTES` bytes, names
-/// are dropped.
-#[derive(Clone, Copy)]
+/// A list of names (a host's aliases, the names of a DNS answer): the
+/// first `MAX_ALIASES` names and `ALIAS_BYTES` bytes of text inline, more
+/// on the heap (`Grow`); a name is dropped only when memory runs out.
+#[derive(Clone)]
 pub struct NameList {
-    buf: [u8; ALIAS_BYTES],
-    end: [u16; MAX_ALIASES],
-    count: usize,
+    text: Grow<u8, ALIAS_BYTES>,
+    /// Where each name's text ends.
+    end: Grow<u32, MAX_ALIASES>,
 }
 
 impl Default for NameList {
@@ -63,61 +64,50 @@ impl Default for NameList {
 impl NameList {
     pub(crate) const fn new() -> Self {
         NameList {
-            buf: [0; ALIAS_BYTES],
-            end: [0; MAX_ALIASES],
-            count: 0,
+            text: Grow::new(0),
+            end: Grow::new(0),
         }
     }
 
-    /// Appends a name, unless the list is full.
+    /// Appends a name.
     pub fn push(&mut self, s: &[u8]) {
-        let start = self.text_len();
-        let end = start + s.len();
-        if self.count < MAX_ALIASES && end <= ALIAS_BYTES {
-            self.buf[start..end].copy_from_slice(s);
-            self.end[self.count] = end as u16;
-            self.count += 1;
-        }
-    }
-
-    fn text_len(&self) -> usize {
-        match self.count {
-            0 => 0,
-            n => usize::from(self.end[n - 1]),
+        let start = self.text.len();
+        let Ok(end) = u32::try_from(start + s.len()) else {
+            return;
+        };
+        if self.text.extend_from_slice(s) && !self.end.push(end) {
+            // No memory for its end: take the text back.
+            self.text.truncate(start);
         }
     }
 
     pub fn len(&self) -> usize {
-        self.count
+        self.end.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.end.is_empty()
     }
 
     pub fn get(&self, i: usize) -> &[u8] {
-        let start = if i == 0 {
-            0
-        } else {
-            self.end.get(i - 1).map_or(0, |&e| usize::from(e))
-        };
-        let end = self.end.get(i).map_or(start, |&e| usize::from(e));
-        self.buf.get(start..end).unwrap_or(&[])
+        let ends = self.end.as_slice();
+        let start = i.checked_sub(1).and_then(|j| ends.get(j)).map_or(0, |&e| e as usize);
+        let end = ends.get(i).map_or(start, |&e| e as usize);
+        self.text.as_slice().get(start..end).unwrap_or(&[])
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.count).map(move |i| self.get(i))
+        (0..self.len()).map(move |i| self.get(i))
     }
 }
 
 /// A host entry: what gethostbyname returns, and what getaddrinfo uses.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Host {
     /// The canonical name (`h_name`).
     pub name: Name,
     aliases: NameList,
-    addrs: [Addr; MAX_ADDRS],
-    addr_count: usize,
+    addrs: Grow<Addr, MAX_ADDRS>,
 }
 
 impl Default for Host {
@@ -131,24 +121,20 @@ impl Host {
         Host {
             name: Name::new(),
             aliases: NameList::new(),
-            addrs: [Addr::V4([0; 4]); MAX_ADDRS],
-            addr_count: 0,
+            addrs: Grow::new(Addr::V4([0; 4])),
         }
     }
 
     pub fn addrs(&self) -> &[Addr] {
-        &self.addrs[..self.addr_count]
+        self.addrs.as_slice()
     }
 
-    /// Appends an address; beyond `MAX_ADDRS` addresses are dropped.
+    /// Appends an address (dropped only when memory runs out).
     pub fn push_addr(&mut self, a: Addr) {
-        if let Some(slot) = self.addrs.get_mut(self.addr_count) {
-            *slot = a;
-            self.addr_count += 1;
-        }
+        self.addrs.push(a);
     }
 
-    /// Appends an alias; beyond the limits aliases are dropped.
+    /// Appends an alias.
     pub fn push_alias(&mut self, s: &[u8]) {
         self.aliases.push(s);
     }
@@ -163,5 +149,10 @@ impl Host {
 
     pub fn aliases(&self) -> impl Iterator<Item = &[u8]> {
         self.aliases.iter()
+    }
+
+    /// The aliases as one list.
+    pub fn alias_list(&self) -> &NameList {
+        &self.aliases
     }
 }

@@ -33,11 +33,8 @@
 //! - nss_dns lays the names and addresses out in reply order; the model
 //!   puts every CNAME before the addresses (as servers send them), so a
 //!   reply with a CNAME after an address can need up to 3 bytes more per
-//!   such CNAME in glibc. glibc also keeps every address and every CNAME
-//!   target that is a host name, where the DNS client keeps at most
-//!   `MAXADDRS` addresses and follows at most `MAX_CNAME_HOPS` CNAMEs owned
-//!   by the name it follows; and without the client's chain
-//!   (`DnsAddrs::names` empty) only the canonical name is counted.
+//!   such CNAME in glibc. Without the client's chain (`DnsAddrs::names`
+//!   empty) only the canonical name is counted.
 //! - nss_files: a line's names beyond `system`'s per-line limit are not
 //!   counted (a line with more than 35 aliases needs more in glibc).
 
@@ -126,7 +123,7 @@ pub enum Layout {
 }
 
 /// A found entry.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Entry {
     pub host: Host,
     pub addrtype: i32,
@@ -526,7 +523,7 @@ fn dns_by_name(
         Err(LookupError::System(_) | LookupError::NoService(_)) => NETDB_INTERNAL,
     });
     match r {
-        Ok(()) if answer.len > 0 => {}
+        Ok(()) if !answer.addrs.is_empty() => {}
         Ok(()) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
         Err(LookupError::NoAddress) => return SourceAnswer::Failed(Status::TryAgain, Some(NO_RECOVERY), libc::ENOENT),
         Err(LookupError::NotFound) => return not_found(HOST_NOT_FOUND),
@@ -541,8 +538,28 @@ fn dns_by_name(
             return SourceAnswer::Failed(Status::Unavail, Some(NETDB_INTERNAL), e)
         }
     }
-    // The names glibc stores: the query name, then each CNAME target; the
-    // last is h_name. Without them, the canonical name alone.
+    let alen = if af == AF_INET6 { 16 } else { 4 };
+    let (host, need) = dns_host(answer, alen);
+    SourceAnswer::Found(Entry {
+        host,
+        addrtype: af,
+        length: alen,
+        layout: Layout::Sequential,
+        need,
+        h_errno: Some(NETDB_SUCCESS),
+        global_h_errno: None,
+    })
+}
+
+/// nss_dns's entry for a DNS answer of `alen`-byte addresses, and the
+/// bytes of the caller's buffer it takes: the names glibc stores (the query
+/// name, then each CNAME target; the last is `h_name`; without them, the
+/// canonical name alone) as text, each address (4-aligned), then the
+/// address pointers and one pointer per name (8-aligned), from the
+/// unaligned start of the buffer. getaddrinfo's lookups through
+/// gethostbyname2_r and gethostbyname3_r take the same.
+pub fn dns_host(answer: DnsAddrs, alen: usize) -> (Host, Need) {
+    let need = dns_need(&answer, alen);
     let mut host = Host::new();
     let names = &answer.names;
     let count = names.len();
@@ -554,28 +571,28 @@ fn dns_by_name(
             host.push_alias(names.get(i));
         }
     }
-    let alen = if af == AF_INET6 { 16 } else { 4 };
-    for a in answer.addrs.iter().take(answer.len) {
-        host.push_addr(*a);
+    for &a in answer.addrs.as_slice() {
+        host.push_addr(a);
     }
-    let strings = host.name.as_bytes().len() + 1 + host.aliases().map(|a| a.len() + 1).sum::<usize>();
-    let nnames = host.alias_count() + 1;
-    let naddrs = answer.len;
-    let need = Need::from_fn(|k| {
-        let mut at = k + strings;
-        for _ in 0..naddrs {
-            at = up(at, 4) + alen;
-        }
+    (host, need)
+}
+
+/// The buffer `dns_host`'s entry takes (see there).
+pub fn dns_need(answer: &DnsAddrs, alen: usize) -> Need {
+    let names = &answer.names;
+    let (strings, nnames) = match names.len() {
+        0 => (answer.canon.as_bytes().len() + 1, 1),
+        n => (names.iter().map(|a| a.len() + 1).sum::<usize>(), n),
+    };
+    let naddrs = answer.addrs.len();
+    Need::from_fn(|k| {
+        // Addresses are 4-aligned and 4 or 16 bytes: only the first one's
+        // padding depends on where they start.
+        let at = match naddrs {
+            0 => k + strings,
+            n => up(k + strings, 4) + n * alen,
+        };
         up(at, PTR) + (naddrs + 1) * PTR + nnames * PTR - k
-    });
-    SourceAnswer::Found(Entry {
-        host,
-        addrtype: af,
-        length: alen,
-        layout: Layout::Sequential,
-        need,
-        h_errno: Some(NETDB_SUCCESS),
-        global_h_errno: None,
     })
 }
 
@@ -831,8 +848,7 @@ notanaddress\tbad.hosts.test\n\
                 out.names.push(n.as_bytes());
             }
             for a in addrs {
-                out.addrs[out.len] = Addr::V4(*a);
-                out.len += 1;
+                out.addrs.push(Addr::V4(*a));
             }
             Ok(())
         }

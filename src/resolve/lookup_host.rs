@@ -21,6 +21,7 @@ use core::ops::ControlFlow;
 use super::files::hosts::addr_for_family;
 use super::files::nsswitch::{Source, Status};
 use super::host::Host;
+use super::hostent::dns_need;
 use super::sources::{DnsAddrs, Sources};
 use super::walk::{walk, Walk, Walked};
 use super::{Addr, Family, LookupError, NETDB_INTERNAL};
@@ -152,13 +153,38 @@ fn walk_host(src: &mut dyn Sources, out: &mut Host, mode: Walk, ask: &mut AskFn<
     }
 }
 
+/// The first size of getaddrinfo's scratch buffer (glibc's `struct
+/// scratch_buffer`), which its host lookups share and which doubles each
+/// time one says ERANGE.
+pub(crate) const SCRATCH_START: usize = 1024;
+
+/// What glibc's `gethostbyname4_r` (nss_dns, getaddrinfo's AF_UNSPEC
+/// lookup) takes of its buffer for a DNS answer: a `struct gaih_addrtuple`
+/// (40 bytes, 8-aligned) per address, and after the first one the
+/// canonical name as text with its NUL.
+pub fn tuples_need(answer: &DnsAddrs) -> usize {
+    const TUPLE: usize = 40;
+    let first = TUPLE + answer.canon.as_bytes().len() + 1;
+    match answer.addrs.len() {
+        0 => 0,
+        1 => first,
+        n => first.next_multiple_of(8) + (n - 1) * TUPLE,
+    }
+}
+
 /// A name through the nsswitch sources: the first source that finds it,
 /// with nsswitch actions applied. The error is the last source's.
+///
+/// `scratch` is getaddrinfo's scratch buffer size (`SCRATCH_START` at
+/// first): as glibc, a DNS answer too big for it doubles it and the
+/// lookup is asked again, queries and all (a round-robin server may then
+/// answer differently; the last answer is the one used).
 pub fn by_name(
     src: &mut dyn Sources,
     name: &[u8],
     query: Query,
     mode: Walk,
+    scratch: &mut usize,
     out: &mut Host,
 ) -> Result<(), LookupError> {
     walk_host(src, out, mode, &mut |src, source, out| match source {
@@ -172,14 +198,26 @@ pub fn by_name(
                 Query::One(f) => f,
                 Query::Both => Family::Any,
             };
+            let need = |answer: &DnsAddrs| match query {
+                Query::Both => tuples_need(answer),
+                // gethostbyname2_r or 3_r: nss_dns's hostent layout.
+                Query::One(f) => dns_need(answer, if f == Family::V6 { 16 } else { 4 }).at(0),
+            };
             let mut answer = DnsAddrs::default();
-            src.dns_addrs(name, family, &mut answer)?;
-            if answer.len == 0 {
+            loop {
+                src.dns_addrs(name, family, &mut answer)?;
+                if need(&answer) <= *scratch {
+                    break;
+                }
+                *scratch = scratch.saturating_mul(2);
+                answer = DnsAddrs::default();
+            }
+            if answer.addrs.is_empty() {
                 return Err(LookupError::NoData);
             }
             out.name = answer.canon;
-            for a in answer.addrs.iter().take(answer.len) {
-                out.push_addr(*a);
+            for &a in answer.addrs.as_slice() {
+                out.push_addr(a);
             }
             Ok(())
         }
@@ -222,7 +260,14 @@ mod tests {
                 hosts: HOSTS,
                 sources: parse([conf.as_bytes()]),
             };
-            by_name(&mut f, name, Query::One(Family::V4), walk, &mut Host::new())
+            by_name(
+                &mut f,
+                name,
+                Query::One(Family::V4),
+                walk,
+                &mut SCRATCH_START.clone(),
+                &mut Host::new(),
+            )
         };
         // getXXbyYY_r passes over modules it cannot load while their
         // UNAVAIL action is to continue; with none asked, errno decides.
@@ -265,7 +310,15 @@ mod tests {
         // glibc 2.36: name=foo aliases=foo,baz,bar,qux,bar,foo,FOO
         // addrs=1.2.3.4,1.2.3.5,127.0.0.1,1.2.3.6
         let mut h = Host::new();
-        by_name(&mut fake(), b"foo", Query::One(Family::V4), Walk::Reentrant, &mut h).unwrap();
+        by_name(
+            &mut fake(),
+            b"foo",
+            Query::One(Family::V4),
+            Walk::Reentrant,
+            &mut SCRATCH_START.clone(),
+            &mut h,
+        )
+        .unwrap();
         assert_eq!(h.name.as_bytes(), b"foo");
         assert_eq!(aliases(&h), ["foo", "baz", "bar", "qux", "bar", "foo", "FOO"]);
         assert_eq!(
@@ -282,24 +335,55 @@ mod tests {
     #[test]
     fn merge_of_ipv6_lines_and_case() {
         let mut h = Host::new();
-        by_name(&mut fake(), b"FOO", Query::One(Family::V6), Walk::Reentrant, &mut h).unwrap();
+        by_name(
+            &mut fake(),
+            b"FOO",
+            Query::One(Family::V6),
+            Walk::Reentrant,
+            &mut SCRATCH_START.clone(),
+            &mut h,
+        )
+        .unwrap();
         assert_eq!(h.name.as_bytes(), b"foo");
         assert_eq!(aliases(&h), ["qux", "v6a"]);
         assert_eq!(h.addrs(), [parse_addr("::1"), parse_addr("2001:db8::7")]);
         let mut h = Host::new();
-        by_name(&mut fake(), b"mapped", Query::One(Family::V4), Walk::Reentrant, &mut h).unwrap();
+        by_name(
+            &mut fake(),
+            b"mapped",
+            Query::One(Family::V4),
+            Walk::Reentrant,
+            &mut SCRATCH_START.clone(),
+            &mut h,
+        )
+        .unwrap();
         assert_eq!(h.addrs(), [parse_addr("10.0.0.9")]);
     }
 
     #[test]
     fn both_families_keep_file_order() {
         let mut h = Host::new();
-        by_name(&mut fake(), b"foo", Query::Both, Walk::Gai, &mut h).unwrap();
+        by_name(
+            &mut fake(),
+            b"foo",
+            Query::Both,
+            Walk::Gai,
+            &mut SCRATCH_START.clone(),
+            &mut h,
+        )
+        .unwrap();
         assert_eq!(h.addrs().len(), 5);
         assert_eq!(h.addrs()[2], parse_addr("::1"));
         // Not found in files, DNS times out: the last source's error.
         assert_eq!(
-            by_name(&mut fake(), b"nope", Query::Both, Walk::Gai, &mut h),
+            by_name(
+                &mut fake(),
+                b"nope",
+                Query::Both,
+                Walk::Gai,
+                &mut SCRATCH_START.clone(),
+                &mut h
+            ),
             Err(LookupError::TryAgain)
         );
     }
@@ -314,5 +398,87 @@ mod tests {
             by_addr(&mut fake(), &Addr::V6([0; 16]), &mut h),
             Err(LookupError::NotFound)
         );
+    }
+
+    /// DNS answers of `n` IPv4 addresses, counting the questions.
+    struct Many {
+        n: usize,
+        asked: usize,
+    }
+
+    impl Sources for Many {
+        fn host_sources(&mut self) -> crate::resolve::files::nsswitch::SourceList {
+            parse([&b"hosts: dns"[..]])
+        }
+        fn hosts_lines(&mut self, _: &mut crate::resolve::sources::HostsLineFn<'_>) -> Result<(), LookupError> {
+            Ok(())
+        }
+        fn dns_addrs(&mut self, name: &[u8], _: Family, out: &mut DnsAddrs) -> Result<(), LookupError> {
+            self.asked += 1;
+            out.canon = crate::resolve::host::Name::from(name);
+            for k in 0..self.n {
+                out.addrs.push(Addr::V4([198, 18, (k >> 8) as u8, k as u8]));
+            }
+            Ok(())
+        }
+        fn dns_ptr(&mut self, _: &Addr, _: &mut [u8; 256]) -> Result<usize, LookupError> {
+            Err(LookupError::NotFound)
+        }
+        fn service_port(&mut self, _: &[u8], _: &[u8]) -> Option<u16> {
+            None
+        }
+        fn service_name(&mut self, _: u16, _: &[u8], _: &mut [u8; 256]) -> Option<usize> {
+            None
+        }
+    }
+
+    #[test]
+    fn big_answers_are_asked_again_as_the_scratch_buffer_doubles() {
+        // a60.craft.test (14 bytes): 56 + 59 * 40 = 2,416 bytes of tuples:
+        // asked at 1024, 2048 and 4096 bytes, as glibc's query log shows.
+        let mut m = Many { n: 60, asked: 0 };
+        let mut scratch = SCRATCH_START;
+        let mut h = Host::new();
+        by_name(&mut m, b"a60.craft.test", Query::Both, Walk::Gai, &mut scratch, &mut h).unwrap();
+        assert_eq!((m.asked, scratch, h.addrs().len()), (3, 4096, 60));
+        // The same through gethostbyname2_r's layout: 15 + 60 * 4 + 61 * 8
+        // + 8 fits in 1024 bytes.
+        let mut m = Many { n: 60, asked: 0 };
+        let mut scratch = SCRATCH_START;
+        by_name(
+            &mut m,
+            b"a60.craft.test",
+            Query::One(Family::V4),
+            Walk::Reentrant,
+            &mut scratch,
+            &mut h,
+        )
+        .unwrap();
+        assert_eq!((m.asked, scratch), (1, 1024));
+        // 4,000 addresses: every one kept.
+        let mut m = Many { n: 4000, asked: 0 };
+        let mut h = Host::new();
+        by_name(
+            &mut m,
+            b"a4000.craft.test",
+            Query::One(Family::V4),
+            Walk::Reentrant,
+            &mut scratch,
+            &mut h,
+        )
+        .unwrap();
+        assert_eq!(h.addrs().len(), 4000);
+        assert_eq!(h.addrs()[3999], Addr::V4([198, 18, 15, 159]));
+    }
+
+    #[test]
+    fn tuples_need_is_glibcs_layout() {
+        let mut a = DnsAddrs::default();
+        assert_eq!(tuples_need(&a), 0);
+        a.canon = crate::resolve::host::Name::from(b"abc");
+        a.addrs.push(Addr::V4([1, 2, 3, 4]));
+        assert_eq!(tuples_need(&a), 44);
+        a.addrs.push(Addr::V4([1, 2, 3, 5]));
+        assert_eq!(tuples_need(&a), 48 + 40);
     }
 }

@@ -35,6 +35,7 @@ pub mod dns;
 pub mod files;
 pub mod getaddrinfo;
 pub mod getnameinfo;
+pub mod grow;
 pub mod host;
 pub mod hostent;
 pub mod lookup_host;

@@ -22,6 +22,7 @@
 //! tunnel, as glibc does.
 
 use super::files::gai_conf::{Policy, PrefixEntry};
+use super::grow::Grow;
 use super::{unmap_v4, v4_mapped, Addr, Target, LOOPBACK_V6, MAX_ADDRS};
 use libc::{IFA_F_DEPRECATED, IFA_F_HOMEADDRESS, IFA_F_OPTIMISTIC};
 
@@ -380,7 +381,8 @@ fn merge_sort(order: &mut [usize], tmp: &mut [usize], info: &mut [Info], t: &Pol
 /// `port` is the first result's: the port glibc connects to when it asks
 /// the kernel for each address's source.
 pub fn sort_targets(targets: &mut [Target], port: u16, ifaddrs: &IfAddrs, t: &Policy, kernel: &mut dyn Kernel) {
-    let n = targets.len().min(MAX_ADDRS);
+    let n = targets.len();
+    let Some(&first) = targets.first() else { return };
     let blank = Info {
         dest: Addr::V4([0; 4]),
         source: None,
@@ -389,7 +391,17 @@ pub fn sort_targets(targets: &mut [Target], port: u16, ifaddrs: &IfAddrs, t: &Po
         index: u32::MAX,
         native: None,
     };
-    let mut info = [blank; MAX_ADDRS];
+    // The scratch lists, inline for up to MAX_ADDRS addresses; without
+    // memory for a bigger answer it stays in reply order.
+    let mut info: Grow<Info, MAX_ADDRS> = Grow::new(blank);
+    let mut order: Grow<usize, MAX_ADDRS> = Grow::new(0);
+    let mut tmp: Grow<usize, MAX_ADDRS> = Grow::new(0);
+    for i in 0..n {
+        if !(info.push(blank) && order.push(i) && tmp.push(0)) {
+            return;
+        }
+    }
+    let info = info.as_mut_slice();
     let table = ifaddrs.table();
     for i in 0..n {
         let r = targets[i];
@@ -432,17 +444,15 @@ pub fn sort_targets(targets: &mut [Target], port: u16, ifaddrs: &IfAddrs, t: &Po
         info[i] = inf;
     }
     kernel.end_sources();
-    let mut order = [0usize; MAX_ADDRS];
-    let mut tmp = [0usize; MAX_ADDRS];
-    for (i, o) in order.iter_mut().enumerate().take(n) {
-        *o = i;
+    let order = order.as_mut_slice();
+    merge_sort(order, tmp.as_mut_slice(), info, t, kernel);
+    let mut sorted: Grow<Target, MAX_ADDRS> = Grow::new(first);
+    for &o in order.iter() {
+        if !sorted.push(targets[o]) {
+            return;
+        }
     }
-    merge_sort(&mut order[..n], &mut tmp[..n], &mut info[..n], t, kernel);
-    let mut sorted = [targets[0]; MAX_ADDRS];
-    for (k, &o) in order[..n].iter().enumerate() {
-        sorted[k] = targets[o];
-    }
-    targets[..n].copy_from_slice(&sorted[..n]);
+    targets.copy_from_slice(sorted.as_slice());
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@
 
 use core::ops::ControlFlow;
 
+use super::dns::client::Addrs;
 use super::files::nsswitch::SourceList;
+use super::grow::Grow;
 use super::host::{Name, NameList};
-use super::{Addr, Family, LookupError, MAX_ADDRS};
+use super::{Addr, Family, LookupError};
 
 /// Where lookups get their data: /etc/hosts, DNS, /etc/services and the
 /// nsswitch order. `system::SystemSources` is the machine's; tests use
@@ -41,8 +43,8 @@ pub struct Caller {
 
 /// What a DNS address lookup gives (the adapter in `system` fills it).
 pub struct DnsAddrs {
-    pub addrs: [Addr; MAX_ADDRS],
-    pub len: usize,
+    /// The addresses, in reply order (as many as the replies hold).
+    pub addrs: Addrs,
     pub canon: Name,
     /// The names glibc's gethostbyname stores from the answer, in reply
     /// order: the name as asked (search domain applied), then each CNAME
@@ -59,8 +61,7 @@ pub struct DnsAddrs {
 impl Default for DnsAddrs {
     fn default() -> Self {
         DnsAddrs {
-            addrs: [Addr::V4([0; 4]); MAX_ADDRS],
-            len: 0,
+            addrs: Grow::new(Addr::V4([0; 4])),
             canon: Name::new(),
             names: NameList::new(),
             unavailable: false,

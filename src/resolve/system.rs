@@ -64,15 +64,9 @@ impl Sources for SystemSources {
         let r = client::lookup_addrs(self.resolv(), name, family, &mut answers);
         out.unavailable = answers.unavailable;
         r?;
-        out.len = 0;
-        for (slot, a) in out.addrs.iter_mut().zip(answers.addrs.iter().take(answers.len)) {
-            *slot = *a;
-            out.len += 1;
-        }
-        out.canon = Name::from(answers.canon.get(..answers.canon_len).unwrap_or(&[]));
-        for n in answers.chain.names() {
-            out.names.push(n);
-        }
+        out.canon = Name::from(answers.canon());
+        out.addrs = answers.addrs;
+        out.names = answers.chain.into_list();
         Ok(())
     }
 

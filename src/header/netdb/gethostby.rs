@@ -19,7 +19,7 @@ use core::mem::size_of;
 use core::ptr;
 
 use super::events::{c_str, ALIAS_MAX, NAME_MAX};
-use super::statics::{Published, Static, STATIC_BUF};
+use super::statics::{static_len, Published, Static, STATIC_BUF};
 use super::*;
 use crate::header::capture::accepted;
 use crate::header::errno::set_errno;
@@ -191,15 +191,35 @@ fn fail_static(f: Failure) -> *mut hostent {
     ptr::null_mut()
 }
 
+/// The lookup of a non-_r call as glibc's getXXbyYY.c makes it: the `_r`
+/// lookup into the function's buffer, its size kept from the last call;
+/// while the answer says ERANGE, the size doubles and the lookup is made
+/// again (its DNS queries too). The answer and the size it fitted.
+fn static_lookup(which: Static, mut lookup: impl FnMut(Option<Room>) -> Answer) -> (Answer, usize) {
+    let mut size = static_len(which);
+    loop {
+        // statics.c's buffers are malloc'd (16-aligned): address 0 mod 8.
+        let a = lookup(Some(Room { addr: 0, len: size }));
+        match a {
+            // getXXbyYY.c: ERANGE with NETDB_INTERNAL.
+            Answer::Failed(f)
+                if f.ret == libc::ERANGE && f.h_errno == Some(NETDB_INTERNAL) && size < usize::MAX / 2 =>
+            {
+                size *= 2
+            }
+            a => return (a, size),
+        }
+    }
+}
+
 /// The non-_r ending: the entry published in `which`'s static hostent, its
-/// buffer grown to fit (the lock held only for the copy).
-fn finish_static(which: Static, a: Answer, caller: &[u8]) -> *mut hostent {
+/// buffer grown to `size` (the lock held only for the copy).
+fn finish_static(which: Static, a: Answer, caller: &[u8], size: usize) -> *mut hostent {
     let e = match a {
         Answer::Found(e) => e,
         Answer::Failed(f) => return fail_static(f),
     };
-    // statics.c's buffers are malloc'd (16-aligned): the need at 0.
-    let slot = Published::<hostent>::enter(which, e.need.at(0).max(STATIC_BUF));
+    let slot = Published::<hostent>::enter(which, e.need.at(0).max(size));
     // SAFETY: `slot` is locked: its hostent and `len` bytes of buffer are
     // ours until it drops.
     if slot.buf.is_null() || !unsafe { fill(&e, caller, slot.ent, slot.buf, slot.len) } {
@@ -347,7 +367,10 @@ pub unsafe extern "C" fn gethostbyaddr_r(
 unsafe fn by_name2(which: Static, name: *const c_char, af: c_int) -> *mut hostent {
     // SAFETY: `name` is a C string (the contract).
     let name = unsafe { c_opt(name) }.unwrap_or(&[]);
-    finish_static(which, core_hostent::by_name(&mut system_sources(), name, af, None), &[])
+    let (a, size) = static_lookup(which, |room| {
+        core_hostent::by_name(&mut system_sources(), name, af, room)
+    });
+    finish_static(which, a, &[], size)
 }
 
 #[no_mangle]
@@ -360,7 +383,12 @@ pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut 
         // SAFETY: the name passed and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
         // An injected h_errno: as glibc when the DNS source fails so.
-        |h| Some(finish_static(Static::Gethostbyname2, core_hostent::dns_failed(h), &[])),
+        |h| Some(finish_static(
+            Static::Gethostbyname2,
+            core_hostent::dns_failed(h),
+            &[],
+            STATIC_BUF
+        )),
     )
 }
 
@@ -374,7 +402,12 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
         // SAFETY: the name passed and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, name, ptr::null(), 0, he) },
         // An injected h_errno: as glibc when the DNS source fails so.
-        |h| Some(finish_static(Static::Gethostbyname, core_hostent::dns_failed(h), &[])),
+        |h| Some(finish_static(
+            Static::Gethostbyname,
+            core_hostent::dns_failed(h),
+            &[],
+            STATIC_BUF
+        )),
     )
 }
 
@@ -386,13 +419,20 @@ pub unsafe extern "C" fn gethostbyaddr(addr: *const c_void, len: u32, af: c_int)
         || {
             // SAFETY: `addr` holds `len` bytes (the contract).
             let caller = unsafe { addr_slice(addr, len) };
-            let a = core_hostent::by_addr(&mut system_sources(), caller, af, None);
-            finish_static(Static::Gethostbyaddr, a, caller)
+            let (a, size) = static_lookup(Static::Gethostbyaddr, |room| {
+                core_hostent::by_addr(&mut system_sources(), caller, af, room)
+            });
+            finish_static(Static::Gethostbyaddr, a, caller, size)
         },
         // SAFETY: the address passed (`len` bytes) and the entry returned.
         |cap, &he| unsafe { hostent_event(cap, ptr::null(), addr, len, he) },
         // An injected h_errno: as glibc when the DNS source fails so.
-        |h| Some(finish_static(Static::Gethostbyaddr, core_hostent::dns_failed(h), &[])),
+        |h| Some(finish_static(
+            Static::Gethostbyaddr,
+            core_hostent::dns_failed(h),
+            &[],
+            STATIC_BUF
+        )),
     )
 }
 

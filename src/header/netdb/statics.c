@@ -63,6 +63,19 @@ HIDDEN void *sockshim_static_enter(int which, size_t want, char **buf, size_t *l
     return &s->ent;
 }
 
+/* The size of function `which`'s buffer now (0 before its first result):
+ * glibc's getXXbyYY.c keeps its buffer_size from call to call. */
+HIDDEN size_t sockshim_static_len(int which)
+{
+    if (which < 0 || which >= NSLOTS)
+        return 0;
+    struct slot *s = &slots[which];
+    pthread_mutex_lock(&s->lock);
+    size_t len = s->len;
+    pthread_mutex_unlock(&s->lock);
+    return len;
+}
+
 /* Unlocks what sockshim_static_enter(which, ...) locked. */
 HIDDEN void sockshim_static_leave(int which)
 {

@@ -35,6 +35,18 @@ const ENT_MAX: usize = 5 * size_of::<*mut c_void>();
 extern "C" {
     fn sockshim_static_enter(which: c_int, want: usize, buf: *mut *mut c_char, len: *mut usize) -> *mut c_void;
     fn sockshim_static_leave(which: c_int);
+    fn sockshim_static_len(which: c_int) -> usize;
+}
+
+/// The size of `which`'s buffer now: `STATIC_BUF` before its first result,
+/// then what the last call left (glibc keeps it, and starts each call's
+/// lookup with it).
+pub(crate) fn static_len(which: Static) -> usize {
+    // SAFETY: statics.c's accessor: locks the slot, reads, unlocks.
+    match unsafe { sockshim_static_len(which as c_int) } {
+        0 => STATIC_BUF,
+        n => n,
+    }
 }
 
 /// A function's result, locked for publishing: its struct, and its buffer

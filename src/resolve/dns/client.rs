@@ -7,7 +7,7 @@
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use super::answer::{record_addr, walk, walk_chain, MAX_CNAME_HOPS};
+use super::answer::{record_addr, walk, walk_chain};
 use super::conf::ResolvConf;
 use super::name::{binary_hnok, WireName};
 use super::transport::{self, Outcome, Pairing, Query, Status};
@@ -15,59 +15,49 @@ use super::wire::{
     build_query, QueryOpts, Reply, QUERY_MAX, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL, TYPE_A, TYPE_AAAA,
     TYPE_PTR,
 };
-use crate::resolve::{Addr, Family, LookupError};
+use crate::resolve::grow::Grow;
+use crate::resolve::host::NameList;
+use crate::resolve::{Addr, Family, LookupError, MAX_ADDRS};
 
-/// Addresses one lookup returns (A and AAAA together); more are dropped.
-pub(crate) const MAXADDRS: usize = 48;
 /// Size of the canonical-name and PTR-name text buffers (a 253-character
 /// name and its NUL fit; a name whose escaped text is longer is refused).
 pub(crate) const NAME_BUF: usize = 256;
-/// Names of a CNAME chain kept (the query name and the targets followed).
-pub(crate) const MAX_CHAIN: usize = MAX_CNAME_HOPS + 1;
-/// Room for their text.
-const CHAIN_TEXT: usize = 1024;
 
-/// The names of a CNAME chain as text: the query name, then each target.
-#[derive(Clone, Copy, Debug)]
-pub struct Chain {
-    text: [u8; CHAIN_TEXT],
-    end: [u16; MAX_CHAIN],
-    len: usize,
-}
-
-const EMPTY_CHAIN: Chain = Chain {
-    text: [0; CHAIN_TEXT],
-    end: [0; MAX_CHAIN],
-    len: 0,
-};
+/// The names of a CNAME chain as text: the query name, then each target,
+/// as many as the reply holds (glibc follows every CNAME of a reply).
+#[derive(Clone, Default)]
+pub struct Chain(NameList);
 
 impl Chain {
-    /// Appends `name` as text; a name that does not fit is dropped.
+    /// Appends `name` as text.
     fn push(&mut self, name: &WireName) {
-        let start = self.len.checked_sub(1).map_or(0, |i| usize::from(self.end[i]));
-        let Some(dst) = self.text.get_mut(start..) else { return };
-        if let (Some(n), Some(slot)) = (name.to_text(dst), self.end.get_mut(self.len)) {
-            *slot = (start + n) as u16;
-            self.len += 1;
+        let mut text = [0u8; super::name::MAX_NAME_TEXT];
+        if let Some(n) = name.to_text(&mut text) {
+            self.0.push(text.get(..n).unwrap_or(&[]));
         }
     }
 
     /// The names, in order.
     pub fn names(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.len).map(move |i| {
-            let start = i.checked_sub(1).map_or(0, |j| usize::from(self.end[j]));
-            self.text.get(start..usize::from(self.end[i])).unwrap_or(&[])
-        })
+        self.0.iter()
+    }
+
+    /// The names as a list.
+    pub fn into_list(self) -> NameList {
+        self.0
     }
 }
+
+/// The addresses of an answer: the first `MAX_ADDRS` inline, the rest (a
+/// TCP reply may hold thousands) on the heap.
+pub type Addrs = Grow<Addr, MAX_ADDRS>;
 
 /// What `lookup_addrs` found: addresses in reply order (those of the A reply
 /// first, then those of the AAAA reply, as glibc lists them before its RFC
 /// 6724 sort) and the canonical name as text (no trailing dot, no NUL).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone)]
 pub struct AddrAnswers {
-    pub addrs: [Addr; MAXADDRS],
-    pub len: usize,
+    pub addrs: Addrs,
     pub canon: [u8; NAME_BUF],
     pub canon_len: usize,
     /// The query name that was answered (search domain applied), then the
@@ -83,11 +73,10 @@ pub struct AddrAnswers {
 impl Default for AddrAnswers {
     fn default() -> Self {
         AddrAnswers {
-            addrs: [Addr::V4([0; 4]); MAXADDRS],
-            len: 0,
+            addrs: Grow::new(Addr::V4([0; 4])),
             canon: [0; NAME_BUF],
             canon_len: 0,
-            chain: EMPTY_CHAIN,
+            chain: Chain::default(),
             unavailable: false,
         }
     }
@@ -96,7 +85,7 @@ impl Default for AddrAnswers {
 impl AddrAnswers {
     /// The addresses found.
     pub fn addrs(&self) -> &[Addr] {
-        self.addrs.get(..self.len).unwrap_or(&[])
+        self.addrs.as_slice()
     }
     /// The canonical name (empty if none was found or it did not fit).
     pub fn canon(&self) -> &[u8] {
@@ -339,28 +328,22 @@ fn make_query<'n>(name: &'n WireName, qtype: u16, id: u16, conf: &ResolvConf) ->
 }
 
 /// What one reply of an address query gave.
-#[derive(Clone, Copy)]
+#[derive(Clone, Default)]
 struct Slot {
     answered: bool,
     rcode: u8,
     ancount: u16,
-    addrs: [Addr; MAXADDRS],
-    len: usize,
+    addrs: Addrs,
     canon: Option<WireName>,
     malformed: bool,
     chain: Chain,
 }
 
-const EMPTY_SLOT: Slot = Slot {
-    answered: false,
-    rcode: 0,
-    ancount: 0,
-    addrs: [Addr::V4([0; 4]); MAXADDRS],
-    len: 0,
-    canon: None,
-    malformed: false,
-    chain: EMPTY_CHAIN,
-};
+impl Default for Addrs {
+    fn default() -> Self {
+        Grow::new(Addr::V4([0; 4]))
+    }
+}
 
 /// glibc's `res_query` for one name, then its nss_dns answer reading.
 fn query_addrs(conf: &ResolvConf, qname: &WireName, types: &[u16], out: &mut AddrAnswers) -> Result<(), Failure> {
@@ -389,7 +372,7 @@ fn send_and_read(
     queries: &mut [Query<'_>],
     out: &mut AddrAnswers,
 ) -> Result<(), Failure> {
-    let mut slots = [EMPTY_SLOT; 2];
+    let mut slots = [Slot::default(), Slot::default()];
     let qtypes = [
         queries.first().map_or(0, |q| q.qtype),
         queries.get(1).map_or(0, |q| q.qtype),
@@ -397,11 +380,11 @@ fn send_and_read(
     let mut on_reply = |i: usize, reply: &Reply<'_>| {
         let Some(slot) = slots.get_mut(i) else { return };
         let qtype = qtypes[i];
-        *slot = EMPTY_SLOT;
+        *slot = Slot::default();
         slot.answered = true;
         slot.rcode = reply.header.rcode();
         slot.ancount = reply.header.ancount;
-        let (addrs, len, chain) = (&mut slot.addrs, &mut slot.len, &mut slot.chain);
+        let (addrs, chain) = (&mut slot.addrs, &mut slot.chain);
         chain.push(qname);
         let w = walk_chain(
             reply,
@@ -409,25 +392,24 @@ fn send_and_read(
             qtype,
             |target| chain.push(target),
             |rec| {
-                if let (Some(a), Some(dst)) = (record_addr(rec), addrs.get_mut(*len)) {
-                    *dst = a;
-                    *len += 1;
+                if let Some(a) = record_addr(rec) {
+                    addrs.push(a);
                 }
                 true
             },
         );
-        slot.canon = (slot.len > 0).then_some(w.canon);
+        slot.canon = (!slot.addrs.is_empty()).then_some(w.canon);
         slot.malformed = w.malformed;
     };
     send(conf, queries, &mut on_reply)?;
     // nss_dns reads the first reply, and the second only when the first
     // did not fail: a broken first reply fails the lookup; a broken second
     // one does when the first gave no address, and is dropped otherwise.
-    if slots[0].malformed || (slots[1].malformed && slots[0].len == 0) {
+    if slots[0].malformed || (slots[1].malformed && slots[0].addrs.is_empty()) {
         return Err(Failure::Final(LookupError::Malformed));
     }
     if slots[1].malformed {
-        slots[1] = EMPTY_SLOT;
+        slots[1] = Slot::default();
     }
     // res_query: success when some reply is NOERROR with answers...
     let answered = slots.iter().filter(|s| s.answered);
@@ -444,20 +426,15 @@ fn send_and_read(
     }
     // nss_dns: the addresses, A reply first.
     for slot in &slots {
-        for &a in slot.addrs.get(..slot.len).unwrap_or(&[]) {
-            if let Some(dst) = out.addrs.get_mut(out.len) {
-                *dst = a;
-                out.len += 1;
-            }
-        }
+        out.addrs.extend_from_slice(slot.addrs.as_slice());
     }
-    if out.len == 0 {
+    if out.addrs.is_empty() {
         // Answers, but none of the wanted type for this name (a CNAME
         // only, other owners, a wrong size).
         return Err(Failure::Final(LookupError::NoAddress));
     }
-    if let Some(slot) = slots.iter().find(|s| s.canon.is_some()) {
-        out.chain = slot.chain;
+    if let Some(slot) = slots.iter_mut().find(|s| s.canon.is_some()) {
+        out.chain = core::mem::take(&mut slot.chain);
     }
     if let Some(canon) = slots.iter().find_map(|s| s.canon) {
         let mut text = [0u8; super::name::MAX_NAME_TEXT];

@@ -10,13 +10,15 @@ use super::wire::{
 use crate::resolve::{sockaddr_of, SOCKADDR_MAX};
 use crate::sys::dns_io;
 use crate::sys::{clock, io, random, Errno};
+use alloc::vec::Vec;
 
 /// Largest UDP reply read: what we advertise with EDNS0 (a plain server
 /// sends at most 512). A longer datagram is treated as truncated.
 pub(crate) const UDP_BUF: usize = EDNS_UDP_SIZE;
-/// Largest TCP reply kept. glibc grows its buffer to 64 KiB; we read the
-/// first `TCP_BUF` bytes of a longer reply, skip the rest, and use the
-/// records that arrived whole (dozens of addresses fit; `MAXADDRS` is 48).
+/// TCP replies up to this size are read on the stack; a longer one (up to
+/// 65,535 bytes, as glibc's 64 KiB buffer takes) goes to the heap. Only
+/// when the heap says no is the reply cut to these first bytes (the rest
+/// read and dropped, the records that arrived whole used).
 pub(crate) const TCP_BUF: usize = 8192;
 
 const POLLIN: i16 = libc::POLLIN;
@@ -358,10 +360,9 @@ fn tcp_exchange(
         Err(_) => return unreachable,
     }
     for (i, q) in queries.iter().enumerate() {
-        // After UDP, redo every query not yet answered (failed ones too).
-        if status[i] == Status::Answered {
-            continue;
-        }
+        // After UDP, redo every query, an answered one too: glibc's send_dg
+        // drops the reply it has when the other is truncated ("we could use
+        // it and not repeat it over TCP"), and send_vc sends both.
         status[i] = Status::Pending;
         let mut framed = [0u8; QUERY_MAX + 2];
         let body = q.bytes();
@@ -383,15 +384,22 @@ fn tcp_exchange(
             return ended(r);
         }
         let full = usize::from(u16::from_be_bytes(lenb));
-        let keep = full.min(TCP_BUF);
-        let mut r = read_exact(fd, &mut buf[..keep], deadline);
+        let mut big: Vec<u8> = Vec::new();
+        let room: &mut [u8] = if full > TCP_BUF && big.try_reserve_exact(full).is_ok() {
+            big.resize(full, 0);
+            &mut big
+        } else {
+            &mut buf
+        };
+        let keep = full.min(room.len());
+        let mut r = read_exact(fd, &mut room[..keep], deadline);
         if r == Read::Whole {
             r = skip(fd, full - keep, deadline);
         }
         if r != Read::Whole {
             return ended(r);
         }
-        if let Some((i, reply)) = match_reply(&buf[..keep], queries, status) {
+        if let Some((i, reply)) = match_reply(&room[..keep], queries, status) {
             on_reply(i, &reply);
             status[i] = Status::Answered;
         }
