@@ -336,6 +336,7 @@ group services services "${BASIC[@]}"
 group dns dns "${BASIC[@]}"
 group statics statics "${BASIC[@]}"
 group craft craft "nameserver 127.0.0.6" "options timeout:1 attempts:1"
+group big big "nameserver 127.0.0.6" "options timeout:1 attempts:1"
 group deviations deviations "nameserver 127.0.0.6" "options timeout:1 attempts:1"
 group mixed mixed "nameserver 127.0.0.4" "nameserver 127.0.0.3" "nameserver 127.0.0.6" "search craft.test" \
 	"options timeout:1 attempts:1"
@@ -586,6 +587,8 @@ if [ "$VALGRIND" = 1 ]; then
 	resolv "nameserver 127.0.0.6" "options timeout:1 attempts:1"
 	run_tap craft-memcheck 300 -- valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 		--show-leak-kinds=definite "$OUT/diff_resolve" craft
+	run_tap big-memcheck 300 -- valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--show-leak-kinds=definite "$OUT/diff_resolve" big
 else
 	skip "valgrind memcheck" "RESOLVE_VALGRIND=$VALGRIND in mode $MODE"
 fi
