@@ -13,7 +13,8 @@
 //!   and mtime);
 //! - `dns`: /etc/resolv.conf, the DNS wire format, and the client (UDP with
 //!   A and AAAA in parallel, retries, TCP on truncation, search list);
-//! - `host`: a host entry (name, aliases, addresses) in fixed buffers;
+//! - `host`: a host entry (name, aliases, addresses), as big as the answer;
+//! - `grow`: the list behind it, inline first and on the heap beyond;
 //! - `sources`: the `Sources` trait, where lookups get their data;
 //! - `walk`: the one walk over the "hosts:" sources, in nsswitch order with
 //!   each source's actions, for every host lookup;
@@ -51,11 +52,11 @@ use crate::inet::ipv4;
 
 /// Longest host name kept (DNS names are at most 253 bytes of text).
 pub(crate) const MAX_NAME: usize = 255;
-/// Most addresses one lookup gives.
+/// Addresses kept inline (on the stack) before a list moves to the heap.
 pub(crate) const MAX_ADDRS: usize = 48;
-/// Most aliases one lookup gives.
+/// Names kept inline.
 pub(crate) const MAX_ALIASES: usize = 35;
-/// Room for the aliases' text.
+/// Inline room for the names' text.
 pub(crate) const ALIAS_BYTES: usize = 1024;
 /// Most service tuples (one per socket type / protocol pair glibc knows).
 pub(crate) const MAX_TUPLES: usize = 7;
