@@ -138,7 +138,9 @@ vec(void)
 	printf("sendmsg=%zd:%.*s ", r, (int)(k > 0 ? k : 0), buf);
 	(void)!write(sv[0], "0123456789", 10);
 	r = readv(sv[1], in, 2);
-	printf("readv=%zd:%.4s%.*s ", r, b1, (int)(r > 4 ? r - 4 : 0), b2);
+	/* only the bytes received: b1 and b2 are not NUL-terminated, and the
+	 * rest of them is whatever the stack held */
+	printf("readv=%zd:%.*s%.*s ", r, (int)(r < 0 ? 0 : r > 4 ? 4 : r), b1, (int)(r > 4 ? r - 4 : 0), b2);
 	k = read(sv[1], buf, sizeof buf);	/* the rest */
 	(void)!write(sv[0], "ABCDEFGHIJ", 10);
 	memset(&m, 0, sizeof m);
@@ -146,7 +148,8 @@ vec(void)
 	m.msg_iovlen = 2;
 	m.msg_flags = 0x7fff;
 	r = recvmsg(sv[1], &m, 0);
-	printf("recvmsg=%zd:%.4s%.*s flags=%d\n", r, b1, (int)(r > 4 ? r - 4 : 0), b2, m.msg_flags);
+	printf("recvmsg=%zd:%.*s%.*s flags=%d\n", r, (int)(r < 0 ? 0 : r > 4 ? 4 : r), b1, (int)(r > 4 ? r - 4 : 0), b2,
+	       m.msg_flags);
 }
 
 static void
