@@ -101,13 +101,25 @@ impl NameList {
     }
 }
 
+/// The addresses of an entry or of a DNS answer: the first `MAX_ADDRS`
+/// inline, the rest (a TCP reply may hold thousands) on the heap.
+pub type Addrs = Grow<Addr, MAX_ADDRS>;
+
+const NO_ADDRS: Addrs = Grow::new(Addr::V4([0; 4]));
+
+impl Default for Addrs {
+    fn default() -> Self {
+        NO_ADDRS
+    }
+}
+
 /// A host entry: what gethostbyname returns, and what getaddrinfo uses.
 #[derive(Clone)]
 pub struct Host {
     /// The canonical name (`h_name`).
     pub name: Name,
     aliases: NameList,
-    addrs: Grow<Addr, MAX_ADDRS>,
+    addrs: Addrs,
 }
 
 impl Default for Host {
@@ -121,7 +133,7 @@ impl Host {
         Host {
             name: Name::new(),
             aliases: NameList::new(),
-            addrs: Grow::new(Addr::V4([0; 4])),
+            addrs: NO_ADDRS,
         }
     }
 
@@ -149,10 +161,5 @@ impl Host {
 
     pub fn aliases(&self) -> impl Iterator<Item = &[u8]> {
         self.aliases.iter()
-    }
-
-    /// The aliases as one list.
-    pub fn alias_list(&self) -> &NameList {
-        &self.aliases
     }
 }

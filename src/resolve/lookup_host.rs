@@ -253,6 +253,11 @@ mod tests {
     use crate::resolve::files::nsswitch::parse;
     use crate::resolve::sources::fake::{fake, parse_addr, Fake, HOSTS};
 
+    /// `by_name` over the fake files, with a fresh scratch size.
+    fn ask(name: &[u8], query: Query, mode: Walk, out: &mut Host) -> Result<(), LookupError> {
+        by_name(&mut fake(), name, query, mode, &mut SCRATCH_START.clone(), out)
+    }
+
     #[test]
     fn sources_sockshim_lacks_are_walked_as_glibc_does() {
         let run = |conf: &str, name: &[u8], walk: Walk| {
@@ -310,15 +315,7 @@ mod tests {
         // glibc 2.36: name=foo aliases=foo,baz,bar,qux,bar,foo,FOO
         // addrs=1.2.3.4,1.2.3.5,127.0.0.1,1.2.3.6
         let mut h = Host::new();
-        by_name(
-            &mut fake(),
-            b"foo",
-            Query::One(Family::V4),
-            Walk::Reentrant,
-            &mut SCRATCH_START.clone(),
-            &mut h,
-        )
-        .unwrap();
+        ask(b"foo", Query::One(Family::V4), Walk::Reentrant, &mut h).unwrap();
         assert_eq!(h.name.as_bytes(), b"foo");
         assert_eq!(aliases(&h), ["foo", "baz", "bar", "qux", "bar", "foo", "FOO"]);
         assert_eq!(
@@ -335,57 +332,23 @@ mod tests {
     #[test]
     fn merge_of_ipv6_lines_and_case() {
         let mut h = Host::new();
-        by_name(
-            &mut fake(),
-            b"FOO",
-            Query::One(Family::V6),
-            Walk::Reentrant,
-            &mut SCRATCH_START.clone(),
-            &mut h,
-        )
-        .unwrap();
+        ask(b"FOO", Query::One(Family::V6), Walk::Reentrant, &mut h).unwrap();
         assert_eq!(h.name.as_bytes(), b"foo");
         assert_eq!(aliases(&h), ["qux", "v6a"]);
         assert_eq!(h.addrs(), [parse_addr("::1"), parse_addr("2001:db8::7")]);
         let mut h = Host::new();
-        by_name(
-            &mut fake(),
-            b"mapped",
-            Query::One(Family::V4),
-            Walk::Reentrant,
-            &mut SCRATCH_START.clone(),
-            &mut h,
-        )
-        .unwrap();
+        ask(b"mapped", Query::One(Family::V4), Walk::Reentrant, &mut h).unwrap();
         assert_eq!(h.addrs(), [parse_addr("10.0.0.9")]);
     }
 
     #[test]
     fn both_families_keep_file_order() {
         let mut h = Host::new();
-        by_name(
-            &mut fake(),
-            b"foo",
-            Query::Both,
-            Walk::Gai,
-            &mut SCRATCH_START.clone(),
-            &mut h,
-        )
-        .unwrap();
+        ask(b"foo", Query::Both, Walk::Gai, &mut h).unwrap();
         assert_eq!(h.addrs().len(), 5);
         assert_eq!(h.addrs()[2], parse_addr("::1"));
         // Not found in files, DNS times out: the last source's error.
-        assert_eq!(
-            by_name(
-                &mut fake(),
-                b"nope",
-                Query::Both,
-                Walk::Gai,
-                &mut SCRATCH_START.clone(),
-                &mut h
-            ),
-            Err(LookupError::TryAgain)
-        );
+        assert_eq!(ask(b"nope", Query::Both, Walk::Gai, &mut h), Err(LookupError::TryAgain));
     }
 
     #[test]

@@ -5,10 +5,8 @@
 
 use core::ops::ControlFlow;
 
-use super::dns::client::Addrs;
 use super::files::nsswitch::SourceList;
-use super::grow::Grow;
-use super::host::{Name, NameList};
+use super::host::{Addrs, Name, NameList};
 use super::{Addr, Family, LookupError};
 
 /// Where lookups get their data: /etc/hosts, DNS, /etc/services and the
@@ -42,6 +40,7 @@ pub struct Caller {
 }
 
 /// What a DNS address lookup gives (the adapter in `system` fills it).
+#[derive(Default)]
 pub struct DnsAddrs {
     /// The addresses, in reply order (as many as the replies hold).
     pub addrs: Addrs,
@@ -56,17 +55,6 @@ pub struct DnsAddrs {
     /// earlier query failed, a later one was answered) it says NOTFOUND
     /// and returns 0.
     pub unavailable: bool,
-}
-
-impl Default for DnsAddrs {
-    fn default() -> Self {
-        DnsAddrs {
-            addrs: Grow::new(Addr::V4([0; 4])),
-            canon: Name::new(),
-            names: NameList::new(),
-            unavailable: false,
-        }
-    }
 }
 
 /// One line of /etc/hosts as glibc's nss_files reads it into the caller's

@@ -15,9 +15,8 @@ use super::wire::{
     build_query, QueryOpts, Reply, QUERY_MAX, RCODE_NOERROR, RCODE_NXDOMAIN, RCODE_SERVFAIL, TYPE_A, TYPE_AAAA,
     TYPE_PTR,
 };
-use crate::resolve::grow::Grow;
-use crate::resolve::host::NameList;
-use crate::resolve::{Addr, Family, LookupError, MAX_ADDRS};
+use crate::resolve::host::{Addrs, NameList};
+use crate::resolve::{Addr, Family, LookupError};
 
 /// Size of the canonical-name and PTR-name text buffers (a 253-character
 /// name and its NUL fit; a name whose escaped text is longer is refused).
@@ -48,10 +47,6 @@ impl Chain {
     }
 }
 
-/// The addresses of an answer: the first `MAX_ADDRS` inline, the rest (a
-/// TCP reply may hold thousands) on the heap.
-pub type Addrs = Grow<Addr, MAX_ADDRS>;
-
 /// What `lookup_addrs` found: addresses in reply order (those of the A reply
 /// first, then those of the AAAA reply, as glibc lists them before its RFC
 /// 6724 sort) and the canonical name as text (no trailing dot, no NUL).
@@ -73,7 +68,7 @@ pub struct AddrAnswers {
 impl Default for AddrAnswers {
     fn default() -> Self {
         AddrAnswers {
-            addrs: Grow::new(Addr::V4([0; 4])),
+            addrs: Addrs::default(),
             canon: [0; NAME_BUF],
             canon_len: 0,
             chain: Chain::default(),
@@ -337,12 +332,6 @@ struct Slot {
     canon: Option<WireName>,
     malformed: bool,
     chain: Chain,
-}
-
-impl Default for Addrs {
-    fn default() -> Self {
-        Grow::new(Addr::V4([0; 4]))
-    }
 }
 
 /// glibc's `res_query` for one name, then its nss_dns answer reading.

@@ -320,7 +320,8 @@ fn match_reply<'m>(msg: &'m [u8], queries: &[Query<'_>], status: &[Status; 2]) -
 }
 
 /// One TCP exchange (after a truncated UDP reply, or with `use-vc`): both
-/// queries on one connection, each reply read whole (up to `TCP_BUF`).
+/// queries on one connection, each reply read whole (up to 65,535 bytes;
+/// over `TCP_BUF` on the heap).
 /// Every reply is handed over whatever its RCODE, as glibc's `send_vc`.
 pub fn tcp(
     ns: &NameServer,
@@ -453,7 +454,7 @@ fn read_exact(fd: i32, buf: &mut [u8], deadline: i64) -> Read {
     Read::Whole
 }
 
-/// Reads and drops `n` bytes (the part of a reply beyond `TCP_BUF`).
+/// Reads and drops `n` bytes (the part of a reply with no room to keep).
 fn skip(fd: i32, mut n: usize, deadline: i64) -> Read {
     let mut scratch = [0u8; 512];
     while n > 0 {
