@@ -29,7 +29,7 @@
 #define TAG_LEN 12
 
 static int pair1[2], pair2[2];
-static volatile sig_atomic_t handler_sent, handler_failed;
+static volatile sig_atomic_t handler_sent, handler_tries, handler_failed;
 
 static void on_alarm_once(int sig)
 {
@@ -46,7 +46,9 @@ static void on_tick(int sig)
     int saved = errno;
     char tag[TAG_LEN + 1];
     /* snprintf is not async-signal-safe; format by hand */
-    long n = handler_sent;
+    /* numbered by attempt, so that a send refused for a full pair and the
+     * next one never carry the same tag */
+    long n = handler_tries++;
     memcpy(tag, "H0000000000.", TAG_LEN);
     for (int i = 10; i >= 1 && n > 0; i--, n /= 10)
         tag[i] = (char)('0' + n % 10);
